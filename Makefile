@@ -1,0 +1,77 @@
+# The task manager: two FastCGI services, their shared lib/, their tests.
+#
+#   make run     install what is missing, build, run the whole stack
+#   make test    the same set-up, then every test on a stack of its own
+#   make bench   the benchmark (docs/PERFORMANCE.md)
+#   make SANITIZE=address,undefined ...   the same with sanitizers
+
+CC       ?= cc
+PKGS     := hiredis json-c libcurl uuid
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+            -Wall -Wextra -Werror -Wshadow -Wformat=2 \
+            -Wmissing-prototypes -Wstrict-prototypes -Wno-format-nonliteral \
+            -Ilib $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   := -lfcgi $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+ifneq ($(SANITIZE),)
+CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -O1
+LDFLAGS += -fsanitize=$(SANITIZE)
+B       := build/san
+else
+B       := build/release
+endif
+
+LIB_SRC   := $(wildcard lib/*.c)
+LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o)
+USERS_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard fcgi-users/*.c))
+TASKS_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard fcgi-tasks/*.c))
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all deps run test unit bats check-config bench clean valgrind
+
+all: $(B)/bin/fcgi-users $(B)/bin/fcgi-tasks
+
+$(B)/%.o: %.c $(wildcard lib/*.h fcgi-users/*.h fcgi-tasks/*.h) | $(B)/dirs
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/dirs:
+	mkdir -p $(B)/bin $(B)/lib $(B)/fcgi-users $(B)/fcgi-tasks $(B)/tests
+	touch $@
+
+$(B)/libcommon.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(B)/bin/fcgi-users: $(USERS_OBJ) $(B)/libcommon.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/bin/fcgi-tasks: $(TASKS_OBJ) $(B)/libcommon.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Unit tests link lib/ and, where they test a model, that service's objects.
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libcommon.a \
+    $(filter-out %/main.o,$(USERS_OBJ) $(TASKS_OBJ)) | $(B)/dirs
+	$(CC) $(CFLAGS) -Itests/unit -Ifcgi-users -Ifcgi-tasks $(LDFLAGS) -o $@ $< \
+	    $(if $(findstring users,$*),$(filter-out %/main.o,$(USERS_OBJ))) \
+	    $(if $(findstring tasks,$*),$(filter-out %/main.o,$(TASKS_OBJ))) \
+	    $(B)/libcommon.a $(LDLIBS)
+
+deps:
+	@scripts/install-deps.sh
+
+run: deps all
+	BUILD=$(B) scripts/stack.sh run
+
+unit: all $(UNIT_BIN)
+	@scripts/run-unit.sh $(UNIT_BIN)
+
+test: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@BUILD=$(B) scripts/run-tests.sh $(UNIT_BIN)
+
+bench: deps all
+	BUILD=$(B) scripts/bench.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,39 @@
+/*
+ * jsonx: the json-c conventions of the project.
+ *
+ * json-c is lenient (see STACK-NOTES): its object functions assert on the
+ * wrong type and its getters coerce.  Everything that reads client or Redis
+ * JSON goes through these helpers, which check types first.
+ */
+#ifndef JSONX_H
+#define JSONX_H
+
+#include <stddef.h>
+#include <json-c/json.h>
+
+#include "api.h"
+
+#define JSONX_MAX_DEPTH 16
+
+/*
+ * Parses buf[0..len) (buf need not be NUL-terminated) as one JSON object.
+ * Returns API_OK with *out owned by the caller, or API_EBADJSON with a reason
+ * in why: not JSON, trailing bytes, nested deeper than JSONX_MAX_DEPTH, or
+ * not an object.
+ */
+enum api_err jsonx_parse_object(const char *buf, size_t len,
+    struct json_object **out, char *why, size_t whylen);
+
+/* The compact serialization of obj, owned by obj. */
+const char *jsonx_serialize(struct json_object *obj, size_t *len);
+
+/*
+ * The string member key of obj, or NULL when obj is not an object, the member
+ * is missing or not a string.  Owned by obj.
+ */
+const char *jsonx_get_str(struct json_object *obj, const char *key);
+
+/* Adds key to obj as a string, or as null when value is NULL. */
+void jsonx_add_str(struct json_object *obj, const char *key, const char *value);
+
+#endif

@@ -1,0 +1,78 @@
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *log_prog = "?";
+static enum log_level log_max = LOG_LEVEL_INFO;
+static const char *log_reqid;
+
+void
+log_init(const char *progname, enum log_level level)
+{
+	log_prog = progname;
+	log_max = level;
+}
+
+int
+log_level_parse(const char *s)
+{
+	static const char *names[] = { "error", "warn", "info", "debug" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+void
+log_set_request_id(const char *id)
+{
+	log_reqid = id;
+}
+
+static void
+vlog(enum log_level level, const char *fmt, va_list ap)
+{
+	static const char *tags[] = { "error", "warn", "info", "debug" };
+	char line[2048];
+	int n;
+
+	if (level > log_max)
+		return;
+	n = snprintf(line, sizeof(line), "%s[%d] %s%s%s: ", log_prog, (int)getpid(),
+	    tags[level], log_reqid ? " req=" : "", log_reqid ? log_reqid : "");
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return;
+	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	/* One write per line keeps lines of different workers apart. */
+	fprintf(stderr, "%s\n", line);
+}
+
+#define LOG_FN(name, level)                   \
+	void name(const char *fmt, ...)       \
+	{                                     \
+		va_list ap;                   \
+		va_start(ap, fmt);            \
+		vlog(level, fmt, ap);         \
+		va_end(ap);                   \
+	}
+
+LOG_FN(log_error, LOG_LEVEL_ERROR)
+LOG_FN(log_warn, LOG_LEVEL_WARN)
+LOG_FN(log_info, LOG_LEVEL_INFO)
+LOG_FN(log_debug, LOG_LEVEL_DEBUG)
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_LEVEL_ERROR, fmt, ap);
+	va_end(ap);
+	exit(1);
+}

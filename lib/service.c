@@ -1,0 +1,189 @@
+#include "service.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcgiapp.h>
+
+#include "config.h"
+#include "jsonx.h"
+#include "log.h"
+
+struct settings {
+	const char *redis_host;
+	int redis_port;
+	const char *redis_password;
+	int redis_timeout_ms;
+	const char *peer_base;
+	int http_timeout_ms;
+	int http_connect_timeout_ms;
+	const char *log_level;
+};
+
+static const char *
+env_lookup(const char *name)
+{
+	return getenv(name);
+}
+
+static int
+load_settings(const struct service_def *def, struct settings *s, char *err,
+    size_t errlen)
+{
+	const struct cfg_var vars[] = {
+		{ "REDIS_HOST", CFG_STR, "127.0.0.1", 1, 255,
+		    &s->redis_host, NULL },
+		{ "REDIS_PORT", CFG_INT, "6379", 1, 65535, &s->redis_port,
+		    NULL },
+		{ "REDIS_PASSWORD", CFG_STR, "", 0, 512, &s->redis_password,
+		    NULL },
+		{ "REDIS_TIMEOUT_MS", CFG_INT, "1000", 10, 60000,
+		    &s->redis_timeout_ms, NULL },
+		{ def->peer_env, CFG_STR, def->peer_default, 8, 1024,
+		    &s->peer_base, config_check_http_base },
+		{ "HTTP_TIMEOUT_MS", CFG_INT, "3000", 10, 60000,
+		    &s->http_timeout_ms, NULL },
+		{ "HTTP_CONNECT_TIMEOUT_MS", CFG_INT, "1000", 10, 60000,
+		    &s->http_connect_timeout_ms, NULL },
+		{ "LOG_LEVEL", CFG_STR, "info", 1, 16, &s->log_level,
+		    config_check_log_level },
+	};
+
+	return config_load(vars, sizeof(vars) / sizeof(vars[0]), env_lookup, err,
+	    errlen);
+}
+
+static void
+usage(const char *prog)
+{
+	fprintf(stderr, "usage: %s [-n] [-I]\n"
+	    "  -n  check the configuration and exit\n"
+	    "  -I  internal pool: serve the peer service, no outbound calls\n",
+	    prog);
+}
+
+int
+service_main(int argc, char **argv, const struct service_def *def)
+{
+	struct service svc = { def, NULL, NULL };
+	struct settings s;
+	FCGX_Request fx;
+	struct req r;
+	char err[512];
+	int ch, check_only = 0, internal = 0;
+
+	while ((ch = getopt(argc, argv, "nI")) != -1) {
+		switch (ch) {
+		case 'n':
+			check_only = 1;
+			break;
+		case 'I':
+			internal = 1;
+			break;
+		default:
+			usage(argv[0]);
+			return 2;
+		}
+	}
+	if (load_settings(def, &s, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: configuration: %s\n", argv[0], err);
+		return 1;
+	}
+	if (check_only) {
+		printf("%s: configuration OK\n", argv[0]);
+		return 0;
+	}
+	log_init(def->name, (enum log_level)log_level_parse(s.log_level));
+
+	/* Per-process set-up: this runs after spawn-fcgi/multiwatch forked. */
+	svc.store = store_new(s.redis_host, s.redis_port, s.redis_password,
+	    s.redis_timeout_ms);
+	if (!internal) {
+		svc.peer = httpc_new(s.peer_base, s.http_connect_timeout_ms,
+		    s.http_timeout_ms);
+		if (svc.peer == NULL)
+			fatalx("cannot create the HTTP client");
+	}
+	if (FCGX_Init() != 0)
+		fatalx("FCGX_Init failed");
+	if (FCGX_InitRequest(&fx, 0, 0) != 0)
+		fatalx("FCGX_InitRequest failed");
+	log_info("worker ready (%s pool)", internal ? "internal" : "public");
+
+	while (FCGX_Accept_r(&fx) >= 0) {
+		req_begin(&r, &fx);
+		log_set_request_id(r.request_id);
+		router_dispatch(def->routes, def->nroutes, &r, SERVICE_MAX_BODY,
+		    &svc);
+		req_end(&r);
+		log_set_request_id(NULL);
+		FCGX_Finish_r(&fx);
+	}
+	log_info("worker stopping");
+	FCGX_Free(&fx, 1);
+	store_free(svc.store);
+	httpc_free(svc.peer);
+	return 0;
+}
+
+enum api_err
+service_health(struct req *r, void *ctx)
+{
+	struct service *svc = ctx;
+	struct json_object *o = json_object_new_object();
+	char why[256];
+	int ok = store_ping(svc->store, why, sizeof(why)) == API_OK;
+
+	jsonx_add_str(o, "status", ok ? "healthy" : "degraded");
+	jsonx_add_str(o, "service", svc->def->name);
+	jsonx_add_str(o, "redis", ok ? "ok" : "unreachable");
+	if (!ok)
+		jsonx_add_str(o, "detail", why);
+	req_send(r, ok ? 200 : 503, o);
+	return API_OK;
+}
+
+enum api_err
+service_peer_get(struct service *svc, struct req *r, const char *path,
+    struct httpc_resp *resp)
+{
+	char why[320];
+	enum api_err rc;
+
+	if (svc->peer == NULL)
+		return req_fail(r, API_EUNAVAIL, "%s: this internal pool makes "
+		    "no outbound calls", svc->def->peer_name);
+	rc = httpc_get(svc->peer, path, r->request_id, resp, why, sizeof(why));
+	switch (rc) {
+	case API_OK:
+		return API_OK;
+	case API_ETIMEOUT:
+		return req_fail(r, rc, "%s timed out: %s", svc->def->peer_name,
+		    why);
+	case API_EUNAVAIL:
+		return req_fail(r, rc, "%s unreachable: %s",
+		    svc->def->peer_name, why);
+	default:
+		return req_fail(r, rc, "%s failed: %s", svc->def->peer_name,
+		    why);
+	}
+}
+
+const char *
+service_peer_detail(const struct httpc_resp *resp, char *buf, size_t size)
+{
+	struct json_object *o = NULL;
+	char why[64];
+	const char *d = NULL;
+
+	if (jsonx_parse_object(resp->body, resp->len, &o, why, sizeof(why)) ==
+	    API_OK)
+		d = jsonx_get_str(o, "detail");
+	if (d != NULL)
+		snprintf(buf, size, "%s", d);
+	else
+		snprintf(buf, size, "answered status %ld", resp->status);
+	json_object_put(o);
+	return buf;
+}

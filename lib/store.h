@@ -1,0 +1,58 @@
+/*
+ * store: one worker's connection to Redis.
+ *
+ * The connection is made lazily, kept across requests and dropped after any
+ * connection error (hiredis cannot use a context after c->err); the next call
+ * connects again.  Every call is bounded by the timeout.  Failures map to the
+ * API's codes: API_EUNAVAIL (cannot connect, connection lost), API_ETIMEOUT
+ * (no answer in time), API_EBADGATEWAY (an error reply, or a reply of a shape
+ * the caller did not expect).
+ */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stddef.h>
+#include <hiredis/hiredis.h>
+
+#include "api.h"
+
+struct store;
+
+/* A Lua script run with EVALSHA, loaded on first use and after NOSCRIPT. */
+struct store_script {
+	const char *src;
+	char sha[41];
+};
+
+/* Does not connect yet.  password may be NULL or "" for no AUTH. */
+struct store *store_new(const char *host, int port, const char *password,
+    int timeout_ms);
+void store_free(struct store *st);
+
+/*
+ * Runs one command given as argv (lengths from strlen when argvlen is NULL).
+ * Returns API_OK with the reply in *reply; an error reply from Redis is
+ * API_EBADGATEWAY (and *reply holds it).  The caller frees *reply with
+ * freeReplyObject() in every case (it is NULL when there was no reply).  On
+ * failure the reason is in why.
+ */
+enum api_err store_cmd(struct store *st, int argc, const char **argv,
+    const size_t *argvlen, redisReply **reply, char *why, size_t whylen);
+
+/* EVALSHA sc with nkeys keys followed by the other arguments in argv. */
+enum api_err store_eval(struct store *st, struct store_script *sc,
+    int nkeys, int argc, const char **argv, const size_t *argvlen,
+    redisReply **reply, char *why, size_t whylen);
+
+/*
+ * store_eval() for scripts that answer one status word ('ok', 'notfound',
+ * ...): copies it into word.  A reply of another type is API_EBADGATEWAY.
+ */
+enum api_err store_eval_word(struct store *st, struct store_script *sc,
+    int nkeys, int argc, const char **argv, char *word, size_t size,
+    char *why, size_t whylen);
+
+/* API_OK when Redis answers PING. */
+enum api_err store_ping(struct store *st, char *why, size_t whylen);
+
+#endif

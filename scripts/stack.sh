@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# stack.sh: start, stop and report each component of the stack by the pid it
+# recorded when it started it (never by process name).
+#
+#   stack.sh start [COMPONENT...]    start (all when none is named)
+#   stack.sh stop [COMPONENT...]     stop (all, in reverse order)
+#   stack.sh status [COMPONENT...]   one line each; exit 1 if any is down
+#   stack.sh run                     start all, wait; SIGINT/SIGTERM stops all
+#   stack.sh pid COMPONENT           the recorded pid of a running component
+#
+# Components: redis users users-internal tasks tasks-internal nginx
+#
+# Configuration (environment; defaults suit `make run`):
+#   RUN_DIR        runtime folder: pids, sockets, logs, Redis data  [./run]
+#   BUILD          folder with bin/fcgi-users and bin/fcgi-tasks [build/release]
+#   GATEWAY_PORT 8080  USERS_PORT 8005  TASKS_PORT 8002  REDIS_PORT 6379
+#   GATEWAY_ADDR   address the gateway listens on        [127.0.0.1]
+#   REDIS_HOST     Redis for the services; when it is not 127.0.0.1 the
+#                  stack starts no Redis of its own      [127.0.0.1]
+#   REDIS_PASSWORD AUTH password (also set on the stack's own Redis) [none]
+#   REDIS_APPENDFSYNC  always | everysec                  [always]
+#   WORKERS        default size of every pool            [number of cores]
+#   USERS_WORKERS USERS_INTERNAL_WORKERS TASKS_WORKERS TASKS_INTERNAL_WORKERS
+#   NGINX_WORKERS  nginx worker processes                 [1]
+#   RATE_LIMIT RATE_BURST  per-client requests/s at the gateway [1000 2000]
+#   ACCESS_LOG     on | off                               [on]
+#   plus what the workers read (see docs/CONFIGURATION.md).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+RUN_DIR=${RUN_DIR:-$top/run}
+BUILD=${BUILD:-build/release}
+case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
+COMPONENTS=(redis users-internal tasks-internal users tasks nginx)
+
+die() { echo "stack: $*" >&2; exit 1; }
+
+# An integer in min..max, else a message naming the variable.
+check_int() {
+	local name=$1 value=$2 min=$3 max=$4
+	[[ $value =~ ^[0-9]+$ ]] && ((10#$value >= min && 10#$value <= max)) ||
+		die "$name: '$value' is not an integer in $min..$max"
+}
+
+load_config() {
+	local cores
+	cores=$(nproc 2>/dev/null || echo 2)
+	GATEWAY_PORT=${GATEWAY_PORT:-8080}
+	USERS_PORT=${USERS_PORT:-8005}
+	TASKS_PORT=${TASKS_PORT:-8002}
+	REDIS_HOST=${REDIS_HOST:-127.0.0.1}
+	REDIS_PORT=${REDIS_PORT:-6379}
+	GATEWAY_ADDR=${GATEWAY_ADDR:-127.0.0.1}
+	REDIS_APPENDFSYNC=${REDIS_APPENDFSYNC:-always}
+	WORKERS=${WORKERS:-$cores}
+	USERS_WORKERS=${USERS_WORKERS:-$WORKERS}
+	TASKS_WORKERS=${TASKS_WORKERS:-$WORKERS}
+	USERS_INTERNAL_WORKERS=${USERS_INTERNAL_WORKERS:-$WORKERS}
+	TASKS_INTERNAL_WORKERS=${TASKS_INTERNAL_WORKERS:-$WORKERS}
+	NGINX_WORKERS=${NGINX_WORKERS:-1}
+	RATE_LIMIT=${RATE_LIMIT:-1000}
+	RATE_BURST=${RATE_BURST:-2000}
+	ACCESS_LOG=${ACCESS_LOG:-on}
+	for v in GATEWAY_PORT USERS_PORT TASKS_PORT REDIS_PORT; do
+		check_int "$v" "${!v}" 1 65535
+	done
+	for v in WORKERS USERS_WORKERS TASKS_WORKERS USERS_INTERNAL_WORKERS \
+	    TASKS_INTERNAL_WORKERS NGINX_WORKERS; do
+		check_int "$v" "${!v}" 1 256
+	done
+	check_int RATE_LIMIT "$RATE_LIMIT" 1 1000000
+	check_int RATE_BURST "$RATE_BURST" 0 1000000
+	case $REDIS_APPENDFSYNC in always|everysec) ;;
+	*) die "REDIS_APPENDFSYNC: '$REDIS_APPENDFSYNC' is not always or everysec" ;;
+	esac
+	case $ACCESS_LOG in on|off) ;; *) die "ACCESS_LOG: '$ACCESS_LOG' is not on or off" ;; esac
+	# What the workers read.
+	export REDIS_HOST REDIS_PORT
+	export TASK_BASE=${TASK_BASE:-http://127.0.0.1:$TASKS_PORT}
+	export USER_SERVICE_BASE=${USER_SERVICE_BASE:-http://127.0.0.1:$USERS_PORT}
+	mkdir -p "$RUN_DIR"/{pids,logs,redis,nginx}
+}
+
+pidfile() { echo "$RUN_DIR/pids/$1.pid"; }
+
+# The recorded pid of a component that is still running, else nothing.
+running_pid() {
+	local f pid
+	f=$(pidfile "$1")
+	[[ -s $f ]] || return 1
+	pid=$(<"$f")
+	kill -0 "$pid" 2>/dev/null || return 1
+	echo "$pid"
+}
+
+# Waits up to $2 seconds for command $3... to succeed.
+wait_for() {
+	local what=$1 secs=$2
+	shift 2
+	for ((i = 0; i < secs * 20; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	die "$what did not come up in ${secs}s (see $RUN_DIR/logs)"
+}
+
+redis_up() {
+	redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ${REDIS_PASSWORD:+--no-auth-warning -a "$REDIS_PASSWORD"} ping | grep -q PONG
+}
+
+http_up() { curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$1/"; }
+
+start_redis() {
+	if [[ $REDIS_HOST != 127.0.0.1 && $REDIS_HOST != localhost ]]; then
+		echo "redis: external ($REDIS_HOST:$REDIS_PORT), not started"
+		return
+	fi
+	local args=(--bind 127.0.0.1 --port "$REDIS_PORT" --protected-mode yes
+		--dir "$RUN_DIR/redis" --appendonly yes
+		--appendfsync "$REDIS_APPENDFSYNC" --save ""
+		--daemonize no --logfile "$RUN_DIR/logs/redis.log")
+	[[ -n ${REDIS_PASSWORD:-} ]] && args+=(--requirepass "$REDIS_PASSWORD")
+	redis-server "${args[@]}" </dev/null &
+	echo $! >"$(pidfile redis)"
+	wait_for redis 10 redis_up
+}
+
+# A pool: spawn-fcgi hands the socket to multiwatch, which keeps N workers.
+start_pool() {
+	local name=$1 bin=$2 n=$3 flag=${4:-} sock="$RUN_DIR/$1.sock"
+	[[ -x $bin ]] || die "$bin is missing: run make first"
+	"$bin" -n >/dev/null || die "$name: the configuration is invalid"
+	rm -f "$sock"
+	spawn-fcgi -n -s "$sock" -M 0660 -- /usr/bin/multiwatch -f "$n" -- \
+		"$bin" $flag </dev/null >>"$RUN_DIR/logs/$name.log" 2>&1 &
+	echo $! >"$(pidfile "$name")"
+	wait_for "$name" 10 test -S "$sock"
+}
+
+nginx_conf() {
+	local user="" access="$RUN_DIR/logs/access.log combined buffer=64k flush=1s"
+	[[ $(id -u) == 0 ]] && user="user $(id -un) $(id -gn);"
+	[[ $ACCESS_LOG == off ]] && access=off
+	sed -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@CONF_DIR@|$RUN_DIR/conf|g" \
+	    -e "s|@GATEWAY_PORT@|$GATEWAY_PORT|g" -e "s|@USERS_PORT@|$USERS_PORT|g" \
+	    -e "s|@TASKS_PORT@|$TASKS_PORT|g" -e "s|@LISTEN_ADDR@|$GATEWAY_ADDR|g" \
+	    -e "s|@NGINX_WORKERS@|$NGINX_WORKERS|g" -e "s|@USER_DIRECTIVE@|$user|g" \
+	    -e "s|@RATE_LIMIT@|$RATE_LIMIT|g" -e "s|@RATE_BURST@|$RATE_BURST|g" \
+	    -e "s|@ACCESS_LOG@|$access|g" -e "s|@FASTCGI_TIMEOUT@|15s|g" \
+	    "$top/nginx/nginx.conf.in" >"$RUN_DIR/nginx.conf"
+	mkdir -p "$RUN_DIR/conf"
+	cp "$top/nginx/fastcgi.conf" "$top/nginx/errors.conf" "$RUN_DIR/conf/"
+}
+
+start_nginx() {
+	local args=(-p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -e "$RUN_DIR/logs/nginx-error.log")
+	nginx_conf
+	nginx "${args[@]}" -t -q || die "nginx: configuration test failed"
+	nginx "${args[@]}" -g 'daemon off;' </dev/null &
+	echo $! >"$(pidfile nginx)"
+	wait_for nginx 10 http_up "$GATEWAY_PORT"
+}
+
+start_one() {
+	if running_pid "$1" >/dev/null; then
+		echo "$1: already running (pid $(running_pid "$1"))"
+		return
+	fi
+	case $1 in
+	redis) start_redis ;;
+	users) start_pool users "$BUILD/bin/fcgi-users" "$USERS_WORKERS" ;;
+	users-internal) start_pool users-internal "$BUILD/bin/fcgi-users" "$USERS_INTERNAL_WORKERS" -I ;;
+	tasks) start_pool tasks "$BUILD/bin/fcgi-tasks" "$TASKS_WORKERS" ;;
+	tasks-internal) start_pool tasks-internal "$BUILD/bin/fcgi-tasks" "$TASKS_INTERNAL_WORKERS" -I ;;
+	nginx) start_nginx ;;
+	*) die "unknown component '$1'" ;;
+	esac
+}
+
+stop_one() {
+	local pid f
+	f=$(pidfile "$1")
+	if ! pid=$(running_pid "$1"); then
+		rm -f "$f"
+		return
+	fi
+	# SIGTERM: nginx and Redis shut down; multiwatch passes SIGUSR1 on to
+	# its workers, which finish the request in hand and exit.
+	kill -TERM "$pid" 2>/dev/null || true
+	for ((i = 0; i < 200; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		echo "$1: still running after 10s, killing" >&2
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	rm -f "$f"
+}
+
+status_one() {
+	local pid
+	if pid=$(running_pid "$1"); then
+		echo "$1: running (pid $pid)"
+	else
+		echo "$1: stopped"
+		return 1
+	fi
+}
+
+reverse() { local i; for ((i = $# ; i > 0; i--)); do echo "${!i}"; done; }
+
+cmd=${1:-}
+shift || true
+load_config
+(($#)) && list=("$@") || list=("${COMPONENTS[@]}")
+case $cmd in
+start)
+	for c in "${list[@]}"; do start_one "$c"; done ;;
+stop)
+	for c in $(reverse "${list[@]}"); do stop_one "$c"; done ;;
+status)
+	rc=0
+	for c in "${list[@]}"; do status_one "$c" || rc=1; done
+	exit $rc ;;
+pid)
+	running_pid "${1:?component}" ;;
+run)
+	trap 'echo; echo "stopping"; "$0" stop; exit 0' INT TERM
+	for c in "${COMPONENTS[@]}"; do start_one "$c"; done
+	echo "stack up: http://$GATEWAY_ADDR:$GATEWAY_PORT (Ctrl-C stops it; logs in $RUN_DIR/logs)"
+	# Wait for the components; a signal interrupts the wait.
+	while :; do sleep 1 & wait $! || true; done ;;
+*)
+	sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'
+	exit 2 ;;
+esac
