@@ -19,10 +19,18 @@
  * Parses buf[0..len) (buf need not be NUL-terminated) as one JSON object.
  * Returns API_OK with *out owned by the caller, or API_EBADJSON with a reason
  * in why: not JSON, trailing bytes, nested deeper than JSONX_MAX_DEPTH, or
- * not an object.
+ * not an object; API_EINVALID for a lone surrogate escape (not Unicode).
  */
 enum api_err jsonx_parse_object(const char *buf, size_t len,
     struct json_object **out, char *why, size_t whylen);
+
+/*
+ * 1 if buf[0..len) is one JSON value by RFC 8259's grammar, nested at most
+ * JSONX_MAX_DEPTH deep (json-c alone is more lenient); -1 if it is, but a
+ * string holds a \u escape of a lone UTF-16 surrogate (not Unicode); 0 if
+ * it is not JSON.
+ */
+int jsonx_is_strict(const char *buf, size_t len);
 
 /* The compact serialization of obj, owned by obj. */
 const char *jsonx_serialize(struct json_object *obj, size_t *len);

@@ -5,7 +5,8 @@
 #   stack.sh start [COMPONENT...]    start (all when none is named)
 #   stack.sh stop [COMPONENT...]     stop (all, in reverse order)
 #   stack.sh status [COMPONENT...]   one line each; exit 1 if any is down
-#   stack.sh run                     start all, wait; SIGINT/SIGTERM stops all
+#   stack.sh run [COMPONENT...]      start (all when none is named) and stay in
+#                                    the foreground; SIGINT/SIGTERM stops them
 #   stack.sh pid COMPONENT           the recorded pid of a running component
 #
 # Components: redis users users-internal tasks tasks-internal nginx
@@ -15,6 +16,7 @@
 #   BUILD          folder with bin/fcgi-users and bin/fcgi-tasks [build/release]
 #   GATEWAY_PORT 8080  USERS_PORT 8005  TASKS_PORT 8002  REDIS_PORT 6379
 #   GATEWAY_ADDR   address the gateway listens on        [127.0.0.1]
+#   INTERNAL_ADDR  address the internal ports listen on  [127.0.0.1]
 #   REDIS_HOST     Redis for the services; when it is not 127.0.0.1 the
 #                  stack starts no Redis of its own      [127.0.0.1]
 #   REDIS_PASSWORD AUTH password (also set on the stack's own Redis) [none]
@@ -51,6 +53,7 @@ load_config() {
 	REDIS_HOST=${REDIS_HOST:-127.0.0.1}
 	REDIS_PORT=${REDIS_PORT:-6379}
 	GATEWAY_ADDR=${GATEWAY_ADDR:-127.0.0.1}
+	INTERNAL_ADDR=${INTERNAL_ADDR:-127.0.0.1}
 	REDIS_APPENDFSYNC=${REDIS_APPENDFSYNC:-always}
 	WORKERS=${WORKERS:-$cores}
 	USERS_WORKERS=${USERS_WORKERS:-$WORKERS}
@@ -93,22 +96,31 @@ running_pid() {
 	echo "$pid"
 }
 
-# Waits up to $2 seconds for command $3... to succeed.
+# Waits up to 10 s for component $1 to answer command $2...; fails at once
+# if the process recorded for it exits (a port already in use, say), so
+# another program answering on the same port is never taken for it.
 wait_for() {
-	local what=$1 secs=$2
-	shift 2
-	for ((i = 0; i < secs * 20; i++)); do
+	local what=$1 pid
+	shift
+	pid=$(<"$(pidfile "$what")")
+	for ((i = 0; i < 200; i++)); do
+		kill -0 "$pid" 2>/dev/null ||
+			die "$what exited while starting (see $RUN_DIR/logs)"
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.05
 	done
-	die "$what did not come up in ${secs}s (see $RUN_DIR/logs)"
+	die "$what did not come up in 10s (see $RUN_DIR/logs)"
 }
 
 redis_up() {
 	redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ${REDIS_PASSWORD:+--no-auth-warning -a "$REDIS_PASSWORD"} ping | grep -q PONG
 }
 
-http_up() { curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$1/"; }
+http_up() {
+	local addr=$GATEWAY_ADDR
+	[[ $addr == 0.0.0.0 ]] && addr=127.0.0.1
+	curl -s -o /dev/null --max-time 1 "http://$addr:$1/health"
+}
 
 start_redis() {
 	if [[ $REDIS_HOST != 127.0.0.1 && $REDIS_HOST != localhost ]]; then
@@ -120,9 +132,9 @@ start_redis() {
 		--appendfsync "$REDIS_APPENDFSYNC" --save ""
 		--daemonize no --logfile "$RUN_DIR/logs/redis.log")
 	[[ -n ${REDIS_PASSWORD:-} ]] && args+=(--requirepass "$REDIS_PASSWORD")
-	redis-server "${args[@]}" </dev/null &
+	redis-server "${args[@]}" </dev/null >>"$RUN_DIR/logs/redis.log" 2>&1 &
 	echo $! >"$(pidfile redis)"
-	wait_for redis 10 redis_up
+	wait_for redis redis_up
 }
 
 # A pool: spawn-fcgi hands the socket to multiwatch, which keeps N workers.
@@ -134,19 +146,20 @@ start_pool() {
 	spawn-fcgi -n -s "$sock" -M 0660 -- /usr/bin/multiwatch -f "$n" -- \
 		"$bin" $flag </dev/null >>"$RUN_DIR/logs/$name.log" 2>&1 &
 	echo $! >"$(pidfile "$name")"
-	wait_for "$name" 10 test -S "$sock"
+	wait_for "$name" test -S "$sock"
 }
 
 nginx_conf() {
-	local user="" access="$RUN_DIR/logs/access.log combined buffer=64k flush=1s"
+	local user="" access="$RUN_DIR/logs/access.log api buffer=64k flush=1s"
+	local internal="$RUN_DIR/logs/internal-access.log api buffer=64k flush=1s"
 	[[ $(id -u) == 0 ]] && user="user $(id -un) $(id -gn);"
-	[[ $ACCESS_LOG == off ]] && access=off
+	[[ $ACCESS_LOG == off ]] && access=off internal=off
 	sed -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@CONF_DIR@|$RUN_DIR/conf|g" \
 	    -e "s|@GATEWAY_PORT@|$GATEWAY_PORT|g" -e "s|@USERS_PORT@|$USERS_PORT|g" \
-	    -e "s|@TASKS_PORT@|$TASKS_PORT|g" -e "s|@LISTEN_ADDR@|$GATEWAY_ADDR|g" \
+	    -e "s|@TASKS_PORT@|$TASKS_PORT|g" -e "s|@LISTEN_ADDR@|$GATEWAY_ADDR|g" -e "s|@INTERNAL_ADDR@|$INTERNAL_ADDR|g" \
 	    -e "s|@NGINX_WORKERS@|$NGINX_WORKERS|g" -e "s|@USER_DIRECTIVE@|$user|g" \
 	    -e "s|@RATE_LIMIT@|$RATE_LIMIT|g" -e "s|@RATE_BURST@|$RATE_BURST|g" \
-	    -e "s|@ACCESS_LOG@|$access|g" -e "s|@FASTCGI_TIMEOUT@|15s|g" \
+	    -e "s|@ACCESS_LOG@|$access|g" -e "s|@INTERNAL_LOG@|$internal|g" -e "s|@FASTCGI_TIMEOUT@|15s|g" \
 	    "$top/nginx/nginx.conf.in" >"$RUN_DIR/nginx.conf"
 	mkdir -p "$RUN_DIR/conf"
 	cp "$top/nginx/fastcgi.conf" "$top/nginx/errors.conf" "$RUN_DIR/conf/"
@@ -156,9 +169,9 @@ start_nginx() {
 	local args=(-p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -e "$RUN_DIR/logs/nginx-error.log")
 	nginx_conf
 	nginx "${args[@]}" -t -q || die "nginx: configuration test failed"
-	nginx "${args[@]}" -g 'daemon off;' </dev/null &
+	nginx "${args[@]}" -g 'daemon off;' </dev/null >>"$RUN_DIR/logs/nginx-error.log" 2>&1 &
 	echo $! >"$(pidfile nginx)"
-	wait_for nginx 10 http_up "$GATEWAY_PORT"
+	wait_for nginx http_up "$GATEWAY_PORT"
 }
 
 start_one() {
@@ -226,9 +239,10 @@ status)
 pid)
 	running_pid "${1:?component}" ;;
 run)
-	trap 'echo; echo "stopping"; "$0" stop; exit 0' INT TERM
-	for c in "${COMPONENTS[@]}"; do start_one "$c"; done
-	echo "stack up: http://$GATEWAY_ADDR:$GATEWAY_PORT (Ctrl-C stops it; logs in $RUN_DIR/logs)"
+	trap 'echo; echo "stopping"; "$0" stop "${list[@]}"; exit 0' INT TERM
+	for c in "${list[@]}"; do start_one "$c"; done
+	echo "up: ${list[*]}; gateway http://$GATEWAY_ADDR:$GATEWAY_PORT" \
+		"(Ctrl-C stops it; logs in $RUN_DIR/logs)"
 	# Wait for the components; a signal interrupts the wait.
 	while :; do sleep 1 & wait $! || true; done ;;
 *)

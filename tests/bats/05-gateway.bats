@@ -1,0 +1,100 @@
+#!/usr/bin/env bats
+# The gateway: health routes, request ids, the internal ports, OpenAPI.
+
+setup() { load ../helpers; }
+
+@test "health: the gateway itself and each service's own health" {
+	req GET /health
+	expect_status 200
+	assert_equal "$(jq -r .status <<<"$BODY")" healthy
+	req GET /health/users
+	expect_status 200
+	assert_equal "$(jq -c '{status,service,redis}' <<<"$BODY")" '{"status":"healthy","service":"users","redis":"ok"}'
+	req GET /health/tasks
+	expect_status 200
+	assert_equal "$(jq -c '{status,service,redis}' <<<"$BODY")" '{"status":"healthy","service":"tasks","redis":"ok"}'
+}
+
+@test "X-Request-ID: a safe client id is echoed, on errors and 204 too" {
+	req GET /health - -H 'X-Request-ID: abc.DEF_1:2-3'
+	assert_equal "$(header X-Request-ID)" "abc.DEF_1:2-3"
+	req GET /users/nope - -H 'X-Request-ID: err-42'
+	expect_error 404
+	assert_equal "$(header X-Request-ID)" err-42
+	id=$(new_user)
+	req DELETE "/users/$id" - -H 'X-Request-ID: del-1'
+	expect_status 204
+	assert_equal "$(header X-Request-ID)" del-1
+	req POST /users '{"name":"x"}' -H 'X-Request-ID: val-1'
+	expect_error 422
+	assert_equal "$(header X-Request-ID)" val-1
+}
+
+@test "X-Request-ID: unsafe or missing ids are replaced by one the gateway makes" {
+	req GET /health
+	gen=$(header X-Request-ID)
+	[[ $gen =~ ^[0-9a-f]{32}$ ]]
+	for bad in 'has space' 'semi;colon' "$(printf 'x%.0s' {1..129})" 'quote"d' 'ü'; do
+		req GET /health - -H "X-Request-ID: $bad"
+		id=$(header X-Request-ID)
+		[[ $id =~ ^[0-9a-f]{32}$ ]] || { echo "bad=$bad got=$id"; return 1; }
+	done
+	max=$(printf 'y%.0s' {1..128})
+	req GET /health - -H "X-Request-ID: $max"
+	assert_equal "$(header X-Request-ID)" "$max"
+}
+
+@test "X-Request-ID is passed on to the other service" {
+	uid=$(new_user)
+	rid="trace-$RANDOM$RANDOM"
+	req POST /tasks "{\"userId\":\"$uid\",\"title\":\"traced\"}" -H "X-Request-ID: $rid"
+	expect_status 201
+	assert_equal "$(header X-Request-ID)" "$rid"
+	req GET "/users/$uid/tasks" - -H "X-Request-ID: $rid-agg"
+	expect_status 200
+	# The internal ports logged the service-to-service calls under the
+	# client's ids: the user check, and the task list of the aggregate.
+	sleep 1.5   # the access logs are buffered for up to 1 s
+	grep "rid=$rid " "$RUN_DIR/logs/internal-access.log" | grep -q "GET /users/$uid "
+	grep "rid=$rid-agg " "$RUN_DIR/logs/internal-access.log" | grep -q "GET /tasks?userId=$uid"
+}
+
+@test "internal ports serve each service's API" {
+	uid=$(new_user)
+	run curl -s "http://127.0.0.1:$USERS_PORT/users/$uid"
+	assert_equal "$(jq -r .id <<<"$output")" "$uid"
+	run curl -s "http://127.0.0.1:$TASKS_PORT/tasks?userId=$uid"
+	assert_output "[]"
+	run curl -s -o /dev/null -w '%{http_code}' -XPOST -H 'Content-Type: application/json' \
+		-d "{\"userId\":\"$uid\",\"title\":\"via internal\"}" "http://127.0.0.1:$TASKS_PORT/tasks"
+	assert_output 201
+	run curl -s "http://127.0.0.1:$USERS_PORT/users/$uid/tasks"
+	assert_equal "$(jq -r '.tasks[0].title' <<<"$output")" "via internal"
+}
+
+@test "every route in docs/openapi.yaml answers (no 404 from the router, no 5xx)" {
+	spec="$BATS_TEST_DIRNAME/../../docs/openapi.yaml"
+	[[ -f $spec ]]
+	uid=$(new_user)
+	tid=$(new_task "$uid")
+	n=0
+	while read -r method path; do
+		p=${path//\{userId\}/$uid}
+		p=${p//\{id\}/$( [[ $path == /users* ]] && echo "$uid" || echo "$tid")}
+		[[ $path == /tasks && $method == GET ]] && p="/tasks?userId=$uid"
+		case $method in
+		GET|DELETE) req "$method" "$p" ;;
+		*) req "$method" "$p" '{}' ;;
+		esac
+		# A route that exists never answers with the router's 404 or 405,
+		# and never 5xx; a body-taking route answers 2xx or 422 to {}.
+		[[ $STATUS =~ ^(200|201|204|422)$ ]] || {
+			echo "$method $p -> $STATUS $BODY"
+			return 1
+		}
+		n=$((n + 1))
+	done < <(awk '/^  \/[^ ]*:$/ { sub(":$", "", $1); path = $1 }
+		/^    (get|post|put|patch|delete):/ { m = toupper($1); sub(":", "", m); print m, path }' "$spec" |
+		sort -k1,1r -k2,2)   # DELETEs last, the task's before its user's
+	((n >= 14))
+}

@@ -1,0 +1,87 @@
+# Shared by every bats suite: requests through the gateway and small
+# assertions on them.  BASE, STACK and RUN_DIR come from scripts/run-tests.sh.
+
+load /usr/lib/bats/bats-support/load.bash
+load /usr/lib/bats/bats-assert/load.bash
+
+: "${BASE:=http://127.0.0.1:18080}"
+
+# req METHOD PATH [BODY [CURL-ARGS...]]: sends a request; sets STATUS, BODY
+# and HEADERS.  A BODY is sent as application/json unless CURL-ARGS set
+# another Content-Type.  BODY "-" sends nothing.
+req() {
+	local method=$1 path=$2 body=${3:--}
+	shift 2
+	(($#)) && shift
+	local dir
+	dir=$(mktemp -d)
+	local args=(-sS -X "$method" -D "$dir/h" -o "$dir/b" -w '%{http_code}'
+		--max-time 20)
+	if [[ $body != - ]]; then
+		args+=(--data-binary "$body")
+		printf '%s\n' "$@" | grep -qi '^content-type:' ||
+			args+=(-H 'Content-Type: application/json')
+	fi
+	STATUS=$(curl "${args[@]}" "$@" "$BASE$path")
+	BODY=$(cat "$dir/b")
+	HEADERS=$(tr -d '\r' <"$dir/h")
+	rm -rf "$dir"
+}
+
+# header NAME: the value of a response header of the last req.
+header() {
+	grep -i "^$1:" <<<"$HEADERS" | head -n1 | cut -d' ' -f2-
+}
+
+# expect_status CODE: fails with the body when the last status differs.
+expect_status() {
+	[[ $STATUS == "$1" ]] || {
+		echo "expected status $1, got $STATUS: $BODY" >&2
+		return 1
+	}
+}
+
+# expect_error CODE [DETAIL-REGEX]: an error response of the contract's shape.
+expect_error() {
+	expect_status "$1"
+	jq -e 'type == "object" and (.detail | type == "string") and (.detail | length > 0)' \
+		<<<"$BODY" >/dev/null || {
+		echo "not an error body: $BODY" >&2
+		return 1
+	}
+	if (($# > 1)); then
+		jq -e --arg re "$2" '.detail | test($re)' <<<"$BODY" >/dev/null || {
+			echo "detail does not match /$2/: $BODY" >&2
+			return 1
+		}
+	fi
+}
+
+# A unique e-mail address per call.
+uniq_email() { echo "u$(date +%s%N)$RANDOM@example.com"; }
+
+# new_user [NAME]: creates a user; prints its id.
+new_user() {
+	req POST /users "{\"name\":\"${1:-Test User}\",\"email\":\"$(uniq_email)\"}"
+	expect_status 201 >&2 || return 1
+	jq -r .id <<<"$BODY"
+}
+
+# new_task USER_ID [TITLE [STATUS]]: creates a task; prints its id.
+new_task() {
+	local body
+	body=$(jq -nc --arg u "$1" --arg t "${2:-a task}" --arg s "${3:-pending}" \
+		'{userId: $u, title: $t, status: $s}')
+	req POST /tasks "$body"
+	expect_status 201 >&2 || return 1
+	jq -r .id <<<"$BODY"
+}
+
+# rcli ARGS...: redis-cli against the test stack's Redis.
+rcli() {
+	redis-cli -h 127.0.0.1 -p "${REDIS_PORT:-16379}" --no-auth-warning \
+		${REDIS_PASSWORD:+-a "$REDIS_PASSWORD"} "$@"
+}
+
+UUID_RE='^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$'
+TS_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$'
