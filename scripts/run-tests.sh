@@ -61,6 +61,15 @@ else
 		echo "== bats $dir"
 		count_tap < <(bats --formatter tap "$dir" 2>&1)
 	done
+	echo "== Redis consistency after the suites"
+	if out=$(REDIS_PORT=$REDIS_PORT scripts/check-redis.sh 2>&1); then
+		echo "ok - records and indexes consistent"
+		passed=$((passed + 1))
+	else
+		echo "not ok - records and indexes consistent"
+		sed 's/^/#   /' <<<"$out"
+		failed=$((failed + 1))
+	fi
 	"$STACK" stop
 	trap - EXIT
 	if grep -E "AddressSanitizer|runtime error|LeakSanitizer" "$RUN_DIR"/logs/*.log; then

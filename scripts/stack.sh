@@ -86,6 +86,10 @@ load_config() {
 
 pidfile() { echo "$RUN_DIR/pids/$1.pid"; }
 
+# Every component runs in a session of its own (setsid, which keeps the pid
+# here): a Ctrl-C at the terminal reaches this script alone, which then stops
+# the components in order, by pid, each the graceful way.
+
 # The recorded pid of a component that is still running, else nothing.
 running_pid() {
 	local f pid
@@ -132,7 +136,7 @@ start_redis() {
 		--appendfsync "$REDIS_APPENDFSYNC" --save ""
 		--daemonize no --logfile "$RUN_DIR/logs/redis.log")
 	[[ -n ${REDIS_PASSWORD:-} ]] && args+=(--requirepass "$REDIS_PASSWORD")
-	redis-server "${args[@]}" </dev/null >>"$RUN_DIR/logs/redis.log" 2>&1 &
+	setsid redis-server "${args[@]}" </dev/null >>"$RUN_DIR/logs/redis.log" 2>&1 &
 	echo $! >"$(pidfile redis)"
 	wait_for redis redis_up
 }
@@ -143,7 +147,7 @@ start_pool() {
 	[[ -x $bin ]] || die "$bin is missing: run make first"
 	"$bin" -n >/dev/null || die "$name: the configuration is invalid"
 	rm -f "$sock"
-	spawn-fcgi -n -s "$sock" -M 0660 -- /usr/bin/multiwatch -f "$n" -- \
+	setsid spawn-fcgi -n -s "$sock" -M 0660 -- /usr/bin/multiwatch -f "$n" -- \
 		"$bin" $flag </dev/null >>"$RUN_DIR/logs/$name.log" 2>&1 &
 	echo $! >"$(pidfile "$name")"
 	wait_for "$name" test -S "$sock"
@@ -169,7 +173,7 @@ start_nginx() {
 	local args=(-p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -e "$RUN_DIR/logs/nginx-error.log")
 	nginx_conf
 	nginx "${args[@]}" -t -q || die "nginx: configuration test failed"
-	nginx "${args[@]}" -g 'daemon off;' </dev/null >>"$RUN_DIR/logs/nginx-error.log" 2>&1 &
+	setsid nginx "${args[@]}" -g 'daemon off;' </dev/null >>"$RUN_DIR/logs/nginx-error.log" 2>&1 &
 	echo $! >"$(pidfile nginx)"
 	wait_for nginx http_up "$GATEWAY_PORT"
 }
