@@ -7,7 +7,7 @@ PACKAGES=(
 	build-essential pkg-config
 	libfcgi-dev libhiredis-dev libjson-c-dev libcurl4-openssl-dev uuid-dev
 	nginx-light spawn-fcgi multiwatch redis-server redis-tools
-	bats bats-support bats-assert jq curl procps wrk
+	bats bats-support bats-assert jq curl procps wrk bc python3
 )
 
 missing=()

@@ -29,6 +29,13 @@
 #   plus what the workers read (see docs/CONFIGURATION.md).
 set -euo pipefail
 
+# Components outlive this script: they must not hold descriptors it was given
+# beyond stdin/stdout/stderr (a test runner waits for those to close).
+for fd in /proc/$$/fd/*; do
+	fd=${fd##*/}
+	((fd > 2)) && eval "exec $fd>&-" 2>/dev/null
+done
+
 top=$(cd "$(dirname "$0")/.." && pwd)
 RUN_DIR=${RUN_DIR:-$top/run}
 BUILD=${BUILD:-build/release}
@@ -97,6 +104,8 @@ running_pid() {
 	[[ -s $f ]] || return 1
 	pid=$(<"$f")
 	kill -0 "$pid" 2>/dev/null || return 1
+	# A killed component whose parent does not reap it lingers as a zombie.
+	[[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) != Z ]] || return 1
 	echo "$pid"
 }
 

@@ -1,0 +1,264 @@
+#!/usr/bin/env bats
+# Faults: each test starts from a healthy stack, injects the fault by pid
+# (never by process name), checks the behaviour during the fault, removes it
+# and checks recovery.  Timeouts in the test stack: Redis 1 s, peer 3 s.
+
+setup() {
+	load ../helpers
+	"$STACK" start >/dev/null
+	wait_until 10 healthy
+}
+
+teardown() {
+	# Whatever a test stopped or froze, leave a healthy stack behind.
+	for c in redis users users-internal tasks tasks-internal nginx; do
+		pid=$("$STACK" pid "$c" 2>/dev/null) || continue
+		kill -CONT "$pid" $(pgrep -P "$pid") 2>/dev/null || true
+	done
+	"$STACK" start >/dev/null
+	wait_until 10 healthy
+}
+
+healthy() {
+	[[ $(curl -s -o /dev/null -w '%{http_code}' "$BASE/health/users") == 200 &&
+	   $(curl -s -o /dev/null -w '%{http_code}' "$BASE/health/tasks") == 200 ]]
+}
+
+# wait_until SECS CMD...: polls CMD every 0.1 s.
+wait_until() {
+	local secs=$1
+	shift
+	for ((i = 0; i < secs * 10; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# timed METHOD PATH [BODY]: like req, and sets SECS to the request's duration.
+timed() {
+	local t0 t1
+	t0=$(date +%s.%N)
+	req "$@"
+	t1=$(date +%s.%N)
+	SECS=$(echo "$t1 - $t0" | bc)
+}
+
+@test "Redis stopped: 503 naming Redis at once, health degraded; back without restarts, writes kept" {
+	uid=$(new_user "Before outage")
+	tid=$(new_task "$uid" "kept")
+	"$STACK" stop redis
+	timed GET "/users/$uid"
+	expect_error 503 Redis
+	(($(echo "$SECS < 1.5" | bc))) || { echo "took ${SECS}s"; return 1; }
+	timed POST /users "{\"name\":\"x\",\"email\":\"$(uniq_email)\"}"
+	expect_error 503 Redis
+	req GET /health/users
+	expect_status 503
+	assert_equal "$(jq -c '{status,redis}' <<<"$BODY")" '{"status":"degraded","redis":"unreachable"}'
+	req GET /health/tasks
+	expect_status 503
+	req GET /health
+	expect_status 200
+
+	"$STACK" start redis
+	pools_before=$(for p in users tasks; do "$STACK" pid "$p"; done)
+	wait_until 5 healthy
+	req GET "/users/$uid"
+	expect_status 200
+	assert_equal "$(jq -r .name <<<"$BODY")" "Before outage"
+	req GET "/tasks/$tid"
+	expect_status 200
+	assert_equal "$(for p in users tasks; do "$STACK" pid "$p"; done)" "$pools_before"
+}
+
+@test "Redis killed (SIGKILL) right after a burst of writes: every 2xx write is there, exactly" {
+	dir=$(mktemp -d)
+	uid=$(new_user)
+	for ((i = 0; i < 40; i++)); do
+		curl -s -o "$dir/t$i" -w '%{http_code}' -XPOST -H 'Content-Type: application/json' \
+			-d "{\"userId\":\"$uid\",\"title\":\"burst $i\",\"description\":\"d$i\"}" \
+			"$BASE/tasks" >"$dir/t$i.code" &
+		curl -s -o "$dir/u$i" -w '%{http_code}' -XPOST -H 'Content-Type: application/json' \
+			-d "{\"name\":\"burst $i\",\"email\":\"b$i-$(uniq_email)\"}" \
+			"$BASE/users" >"$dir/u$i.code" &
+	done
+	wait
+	kill -KILL "$("$STACK" pid redis)"
+	sleep 0.2
+	"$STACK" start redis
+	wait_until 5 healthy
+	acked=0
+	for f in "$dir"/*.code; do
+		[[ $(<"$f") == 201 ]] || continue
+		acked=$((acked + 1))
+		want=$(jq -S . <"${f%.code}")
+		kind=users; [[ $(basename "$f") == t* ]] && kind=tasks
+		req GET "/$kind/$(jq -r .id <<<"$want")"
+		expect_status 200
+		assert_equal "$(jq -S . <<<"$BODY")" "$want"
+	done
+	echo "# $acked acknowledged writes checked after the kill" >&3
+	((acked == 80))
+	rm -rf "$dir"
+}
+
+@test "Redis hung (SIGSTOP): 504 within the timeout; workers free again after SIGCONT" {
+	uid=$(new_user)
+	pid=$("$STACK" pid redis)
+	kill -STOP "$pid"
+	timed GET "/users/$uid"
+	expect_error 504 Redis
+	(($(echo "$SECS < 2.5" | bc))) || { echo "took ${SECS}s"; return 1; }
+	timed GET "/tasks?userId=$uid"
+	expect_error 504 Redis
+	kill -CONT "$pid"
+	wait_until 5 healthy
+	# More requests than workers: none of them is still stuck.
+	for i in 1 2 3 4 5 6 7 8; do
+		req GET "/users/$uid"
+		expect_status 200
+	done
+}
+
+@test "task service stopped: aggregate 503 naming it; the user service's own routes work" {
+	uid=$(new_user)
+	"$STACK" stop tasks tasks-internal
+	req GET "/users/$uid/tasks"
+	expect_error 503 "task service"
+	req GET "/users/$uid"
+	expect_status 200
+	req PATCH "/users/$uid" '{"name":"still writable"}'
+	expect_status 200
+	"$STACK" start tasks-internal tasks
+	wait_until 5 healthy
+	req GET "/users/$uid/tasks"
+	expect_status 200
+}
+
+@test "user service stopped: POST /tasks 503 naming it, and no task is written" {
+	uid=$(new_user)
+	"$STACK" stop users users-internal
+	req POST /tasks "{\"userId\":\"$uid\",\"title\":\"never\"}"
+	expect_error 503 "user service"
+	assert_equal "$(rcli SCARD "user:$uid:tasks")" 0
+	req GET "/tasks?userId=$uid"
+	expect_status 200
+	assert_equal "$BODY" "[]"
+	"$STACK" start users-internal users
+	wait_until 5 healthy
+	req POST /tasks "{\"userId\":\"$uid\",\"title\":\"now\"}"
+	expect_status 201
+}
+
+@test "a slow peer (task pool frozen): 504 within the timeout; the caller is not wedged" {
+	uid=$(new_user)
+	mw=$("$STACK" pid tasks-internal)
+	workers=$(pgrep -P "$mw")
+	kill -STOP $workers
+	timed GET "/users/$uid/tasks"
+	kill -CONT $workers
+	expect_error 504 "task service"
+	(($(echo "$SECS < 4.5" | bc))) || { echo "took ${SECS}s"; return 1; }
+	for i in 1 2 3 4; do
+		req GET "/users/$uid/tasks"
+		expect_status 200
+	done
+}
+
+@test "a slow peer that accepts and never answers: 504 within the timeout" {
+	port=$((TASKS_PORT + 100))
+	python3 -c "
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', $port)); s.listen(64)
+conns = []
+end = time.time() + 20
+while time.time() < end:
+    s.settimeout(0.5)
+    try: conns.append(s.accept()[0])
+    except socket.timeout: pass
+" &
+	stub=$!
+	uid=$(new_user)
+	# The user service's public pool, restarted to call the stub.
+	"$STACK" stop users
+	TASK_BASE="http://127.0.0.1:$port" "$STACK" start users
+	timed GET "/users/$uid/tasks"
+	expect_error 504 "task service timed out"
+	(($(echo "$SECS < 4.5" | bc))) || { echo "took ${SECS}s"; return 1; }
+	req GET "/users/$uid"
+	expect_status 200
+	kill "$stub"
+	"$STACK" stop users
+	"$STACK" start users
+}
+
+@test "a worker killed (SIGKILL) under load: replaced, others unaffected, no partial record" {
+	uid=$(new_user)
+	mw=$("$STACK" pid tasks)
+	n=$(pgrep -P "$mw" | wc -l)
+	dir=$(mktemp -d)
+	(for ((i = 0; i < 60; i++)); do
+		curl -s -o /dev/null -w '%{http_code}\n' -XPOST -H 'Content-Type: application/json' \
+			-d "{\"userId\":\"$uid\",\"title\":\"load $i\"}" "$BASE/tasks"
+	done >"$dir/codes") &
+	load=$!
+	sleep 0.3
+	victim=$(pgrep -P "$mw" | head -n1)
+	kill -KILL "$victim"
+	wait "$load"
+	wait_until 5 bash -c "[[ \$(pgrep -P $mw | wc -l) == $n ]]"
+	! pgrep -P "$mw" | grep -qx "$victim"
+	fails=$(grep -cv '^201$' "$dir/codes" || true)
+	echo "# $fails of 60 requests failed (at most the one in flight on the killed worker)" >&3
+	((fails <= 1))
+	assert_equal "$(rcli SCARD "user:$uid:tasks")" "$(grep -c '^201$' "$dir/codes")"
+	run "$BATS_TEST_DIRNAME/../../scripts/check-redis.sh"
+	assert_success
+	rm -rf "$dir"
+}
+
+@test "graceful stop: SIGTERM lets an in-flight request finish; stop/start under load loses no write" {
+	uid=$(new_user)
+	# Hold a request inside a worker: freeze Redis, send it, stop the pool.
+	rpid=$("$STACK" pid redis)
+	kill -STOP "$rpid"
+	curl -s -o /dev/null -w '%{http_code}' "$BASE/users/$uid" >"$BATS_TEST_TMPDIR/inflight" &
+	inflight=$!
+	sleep 0.3
+	"$STACK" stop users &
+	stopper=$!
+	sleep 0.2
+	kill -CONT "$rpid"
+	wait "$inflight" "$stopper"
+	assert_equal "$(<"$BATS_TEST_TMPDIR/inflight")" 200
+	"$STACK" start users
+
+	# A steady light load of creates while the task pool restarts.
+	dir=$BATS_TEST_TMPDIR/steady
+	mkdir -p "$dir"
+	(for ((i = 0; i < 80; i++)); do
+		curl -s -o "$dir/$i" -w '%{http_code}' -XPOST -H 'Content-Type: application/json' \
+			-d "{\"userId\":\"$uid\",\"title\":\"steady $i\"}" "$BASE/tasks" >"$dir/$i.code"
+		sleep 0.02
+	done) &
+	load=$!
+	sleep 0.4
+	"$STACK" stop tasks
+	"$STACK" start tasks
+	wait "$load"
+	acked=0
+	for ((i = 0; i < 80; i++)); do
+		case $(<"$dir/$i.code") in
+		201)
+			acked=$((acked + 1))
+			req GET "/tasks/$(jq -r .id <"$dir/$i")"
+			expect_status 200 ;;
+		503) ;;   # refused while the pool was down: not acknowledged
+		*) echo "request $i: $(<"$dir/$i.code") $(<"$dir/$i")"; return 1 ;;
+		esac
+	done
+	echo "# $acked of 80 creates acknowledged during the restart" >&3
+	((acked > 0))
+}
