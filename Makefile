@@ -29,7 +29,14 @@ TASKS_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard fcgi-tasks/*.c))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test unit bats check-config bench clean valgrind
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=undefined -Ilib -Ifcgi-users -Ifcgi-tasks \
+                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+
+.PHONY: all deps run test fuzz bench clean
 
 all: $(B)/bin/fcgi-users $(B)/bin/fcgi-tasks
 
@@ -56,6 +63,15 @@ $(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libcommon.a \
 	    $(if $(findstring users,$*),$(filter-out %/main.o,$(USERS_OBJ))) \
 	    $(if $(findstring tasks,$*),$(filter-out %/main.o,$(TASKS_OBJ))) \
 	    $(B)/libcommon.a $(LDLIBS)
+
+# libFuzzer targets: every parser that sees client (or stored) bytes.
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) fcgi-users/user.c fcgi-tasks/task.c \
+    $(wildcard lib/*.h)
+	@mkdir -p build/fuzz
+	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) fcgi-users/user.c fcgi-tasks/task.c $(LDLIBS)
+
+fuzz: deps $(FUZZ_BIN)
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
 deps:
 	@scripts/install-deps.sh
