@@ -82,9 +82,15 @@ run: deps all
 unit: all $(UNIT_BIN)
 	@scripts/run-unit.sh $(UNIT_BIN)
 
+# The release build's unit tests and suites, the same suites against an
+# AddressSanitizer + UBSan build, a short pass of every fuzz target and a
+# valgrind leak check of one worker.
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN)
-	@BUILD=$(B) scripts/run-tests.sh $(UNIT_BIN)
+	@$(MAKE) --no-print-directory SANITIZE=address,undefined all
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@BUILD=$(B) SAN_BUILD=build/san FUZZ_BIN="$(FUZZ_BIN)" FUZZ_SECONDS=10 \
+	    LEAK_CHECK=1 scripts/run-tests.sh $(UNIT_BIN)
 
 bench: deps all
 	BUILD=$(B) scripts/bench.sh

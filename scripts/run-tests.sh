@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# run-tests.sh UNIT_BIN...: every test of the project, on a stack of its own.
+# run-tests.sh UNIT_BIN...: every test of the project, on stacks of its own.
 #
-# Runs the C unit tests given, starts a stack on test ports (its own runtime
-# folder, its own Redis) so a running `make run` is not disturbed, runs every
-# bats suite through the gateway, stops what it started and ends with the
-# line "N passed, N failed".  Exits non-zero on any failure.
-#
-# TEST_SUITES (default "tests/bats tests/faults") chooses the bats folders.
+# 1. the C unit tests given;
+# 2. a stack of the release build on test ports (its own runtime folder and
+#    Redis, so a running `make run` is not disturbed): every bats suite
+#    through the gateway, then a Redis consistency check;
+# 3. with SAN_BUILD set: the same suites again against that build
+#    (AddressSanitizer + UBSan), failing on any sanitizer report;
+# 4. with FUZZ_BIN set: a short pass of each fuzz target;
+# 5. with LEAK_CHECK=1: one worker under valgrind through mixed requests.
+# Ends with the line "N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,19 +29,25 @@ count_tap() {
 	done
 }
 
+tap() { # tap OK|FAIL description
+	if [[ $1 == OK ]]; then
+		echo "ok - $2"
+		passed=$((passed + 1))
+	else
+		echo "not ok - $2"
+		failed=$((failed + 1))
+	fi
+}
+
 echo "== C unit tests"
 for t in "$@"; do
 	echo "# $t"
 	out=$("$t" 2>&1)
 	rc=$?
 	count_tap <<<"$out"
-	if ((rc != 0)) && ! grep -q '^not ok' <<<"$out"; then
-		echo "not ok - $t exited $rc"
-		failed=$((failed + 1))
-	fi
+	((rc != 0)) && ! grep -q '^not ok' <<<"$out" && tap FAIL "$t exited $rc"
 done
 
-export RUN_DIR=${TEST_RUN_DIR:-$top/test-run}
 export GATEWAY_PORT=${TEST_GATEWAY_PORT:-18080}
 export USERS_PORT=${TEST_USERS_PORT:-18005}
 export TASKS_PORT=${TEST_TASKS_PORT:-18002}
@@ -47,35 +56,57 @@ export REDIS_HOST=127.0.0.1
 export BASE="http://127.0.0.1:$GATEWAY_PORT"
 export STACK="$top/scripts/stack.sh"
 
-echo "== starting the test stack in $RUN_DIR"
-"$STACK" stop >/dev/null 2>&1
-rm -rf "$RUN_DIR"
-if ! "$STACK" start; then
-	echo "not ok - the test stack did not start"
-	failed=$((failed + 1))
-	tail -n 20 "$RUN_DIR"/logs/* 2>/dev/null
-else
+# suites LABEL BUILD RUN_DIR: a fresh stack of BUILD, every suite against it.
+suites() {
+	local label=$1
+	export BUILD=$2 RUN_DIR=$3
+	echo "== $label: starting the test stack in $RUN_DIR"
+	"$STACK" stop >/dev/null 2>&1
+	rm -rf "$RUN_DIR"
+	if ! "$STACK" start; then
+		tap FAIL "$label: the test stack started"
+		tail -n 20 "$RUN_DIR"/logs/* 2>/dev/null
+		return
+	fi
 	trap '"$STACK" stop' EXIT
 	for dir in ${TEST_SUITES:-tests/bats tests/faults}; do
 		[[ -d $dir ]] || continue
-		echo "== bats $dir"
-		count_tap < <(bats --formatter tap "$dir" 2>&1)
+		echo "== $label: bats $dir"
+		count_tap < <(bats --formatter tap "$dir" 2>&1 | sed "s/^\(not \)\{0,1\}ok [0-9]* /&[$label] /")
 	done
-	echo "== Redis consistency after the suites"
-	if out=$(REDIS_PORT=$REDIS_PORT scripts/check-redis.sh 2>&1); then
-		echo "ok - records and indexes consistent"
-		passed=$((passed + 1))
+	if out=$(scripts/check-redis.sh 2>&1); then
+		tap OK "$label: Redis records and indexes consistent"
 	else
-		echo "not ok - records and indexes consistent"
+		tap FAIL "$label: Redis records and indexes consistent"
 		sed 's/^/#   /' <<<"$out"
-		failed=$((failed + 1))
 	fi
 	"$STACK" stop
 	trap - EXIT
-	if grep -E "AddressSanitizer|runtime error|LeakSanitizer" "$RUN_DIR"/logs/*.log; then
-		echo "not ok - sanitizer reports in the workers' logs"
-		failed=$((failed + 1))
+	if grep -E "AddressSanitizer|LeakSanitizer|runtime error:" "$RUN_DIR"/logs/*.log | head -20; then
+		tap FAIL "$label: no sanitizer report in the workers' logs"
+	else
+		tap OK "$label: no sanitizer report in the workers' logs"
 	fi
+}
+
+suites release "${BUILD:-build/release}" "${TEST_RUN_DIR:-$top/test-run}"
+
+if [[ -n ${SAN_BUILD:-} ]]; then
+	# Leaks are reported when a worker exits (each pool stop in the suites).
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=0
+	export UBSAN_OPTIONS=print_stacktrace=1
+	suites asan+ubsan "$SAN_BUILD" "$top/test-run-san"
+	unset ASAN_OPTIONS UBSAN_OPTIONS
+fi
+
+if [[ -n ${FUZZ_BIN:-} ]]; then
+	echo "== fuzz targets, ${FUZZ_SECONDS:-10}s each"
+	count_tap < <(scripts/fuzz.sh "${FUZZ_SECONDS:-10}" $FUZZ_BIN)
+fi
+
+if [[ ${LEAK_CHECK:-0} == 1 ]]; then
+	echo "== valgrind leak check"
+	count_tap < <(scripts/leak-check.sh)
 fi
 
 echo "$passed passed, $failed failed"

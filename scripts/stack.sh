@@ -26,6 +26,8 @@
 #   NGINX_WORKERS  nginx worker processes                 [1]
 #   RATE_LIMIT RATE_BURST  per-client requests/s at the gateway [1000 2000]
 #   ACCESS_LOG     on | off                               [on]
+#   WORKER_WRAPPER a command each worker runs under, absolute path
+#                  (/usr/bin/valgrind ...)                [none]
 #   plus what the workers read (see docs/CONFIGURATION.md).
 set -euo pipefail
 
@@ -157,7 +159,7 @@ start_pool() {
 	"$bin" -n >/dev/null || die "$name: the configuration is invalid"
 	rm -f "$sock"
 	setsid spawn-fcgi -n -s "$sock" -M 0660 -- /usr/bin/multiwatch -f "$n" -- \
-		"$bin" $flag </dev/null >>"$RUN_DIR/logs/$name.log" 2>&1 &
+		${WORKER_WRAPPER:-} "$bin" $flag </dev/null >>"$RUN_DIR/logs/$name.log" 2>&1 &
 	echo $! >"$(pidfile "$name")"
 	wait_for "$name" test -S "$sock"
 }
