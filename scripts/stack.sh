@@ -25,6 +25,7 @@
 #   USERS_WORKERS USERS_INTERNAL_WORKERS TASKS_WORKERS TASKS_INTERNAL_WORKERS
 #   NGINX_WORKERS  nginx worker processes                 [1]
 #   RATE_LIMIT RATE_BURST  per-client requests/s at the gateway [1000 2000]
+#   CLIENT_TIMEOUT seconds a client may take to send headers or body [10]
 #   ACCESS_LOG     on | off                               [on]
 #   WORKER_WRAPPER a command each worker runs under, absolute path
 #                  (/usr/bin/valgrind ...)                [none]
@@ -73,6 +74,7 @@ load_config() {
 	RATE_LIMIT=${RATE_LIMIT:-1000}
 	RATE_BURST=${RATE_BURST:-2000}
 	ACCESS_LOG=${ACCESS_LOG:-on}
+	CLIENT_TIMEOUT=${CLIENT_TIMEOUT:-10}
 	for v in GATEWAY_PORT USERS_PORT TASKS_PORT REDIS_PORT; do
 		check_int "$v" "${!v}" 1 65535
 	done
@@ -82,6 +84,7 @@ load_config() {
 	done
 	check_int RATE_LIMIT "$RATE_LIMIT" 1 1000000
 	check_int RATE_BURST "$RATE_BURST" 0 1000000
+	check_int CLIENT_TIMEOUT "$CLIENT_TIMEOUT" 1 3600
 	case $REDIS_APPENDFSYNC in always|everysec) ;;
 	*) die "REDIS_APPENDFSYNC: '$REDIS_APPENDFSYNC' is not always or everysec" ;;
 	esac
@@ -174,7 +177,7 @@ nginx_conf() {
 	    -e "s|@TASKS_PORT@|$TASKS_PORT|g" -e "s|@LISTEN_ADDR@|$GATEWAY_ADDR|g" -e "s|@INTERNAL_ADDR@|$INTERNAL_ADDR|g" \
 	    -e "s|@NGINX_WORKERS@|$NGINX_WORKERS|g" -e "s|@USER_DIRECTIVE@|$user|g" \
 	    -e "s|@RATE_LIMIT@|$RATE_LIMIT|g" -e "s|@RATE_BURST@|$RATE_BURST|g" \
-	    -e "s|@ACCESS_LOG@|$access|g" -e "s|@INTERNAL_LOG@|$internal|g" -e "s|@FASTCGI_TIMEOUT@|15s|g" \
+	    -e "s|@ACCESS_LOG@|$access|g" -e "s|@INTERNAL_LOG@|$internal|g" -e "s|@FASTCGI_TIMEOUT@|15s|g" -e "s|@CLIENT_TIMEOUT@|${CLIENT_TIMEOUT}s|g" \
 	    "$top/nginx/nginx.conf.in" >"$RUN_DIR/nginx.conf"
 	mkdir -p "$RUN_DIR/conf"
 	cp "$top/nginx/fastcgi.conf" "$top/nginx/errors.conf" "$RUN_DIR/conf/"
