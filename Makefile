@@ -56,6 +56,10 @@ $(B)/bin/fcgi-users: $(USERS_OBJ) $(B)/libcommon.a
 $(B)/bin/fcgi-tasks: $(TASKS_OBJ) $(B)/libcommon.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The benchmark's reference responder (ceilings 2 and 3).
+$(B)/bin/ceiling: tests/load/ceiling.c | $(B)/dirs
+	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+
 # Unit tests link lib/ and, where they test a model, that service's objects.
 $(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libcommon.a \
     $(filter-out %/main.o,$(USERS_OBJ) $(TASKS_OBJ)) | $(B)/dirs
@@ -92,8 +96,8 @@ test: deps
 	@BUILD=$(B) SAN_BUILD=build/san FUZZ_BIN="$(FUZZ_BIN)" FUZZ_SECONDS=10 \
 	    LEAK_CHECK=1 scripts/run-tests.sh $(UNIT_BIN)
 
-bench: deps all
-	BUILD=$(B) scripts/bench.sh
+bench: deps all $(B)/bin/ceiling
+	@BUILD=$(B) scripts/bench.sh
 
 clean:
 	rm -rf build

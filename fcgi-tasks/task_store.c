@@ -81,29 +81,23 @@ tstore_get(struct store *st, struct req *r, const char *id, struct task *t,
     char **raw)
 {
 	char *key = xasprintf("task:%s", id);
-	const char *argv[] = { "GET", key };
-	redisReply *rep;
+	char *value;
 	enum api_err rc;
 
 	memset(t, 0, sizeof(*t));
-	rc = store_cmd(st, 2, argv, NULL, &rep, r->detail, sizeof(r->detail));
-	if (rc != API_OK)
-		goto out;
-	if (rep->type == REDIS_REPLY_NIL) {
+	rc = store_get_string(st, key, &value, r->detail, sizeof(r->detail));
+	if (rc == API_ENOTFOUND)
 		rc = req_fail(r, API_ENOTFOUND, "task not found");
-		goto out;
-	}
-	if (rep->type != REDIS_REPLY_STRING ||
-	    task_from_record(t, id, rep->str) == -1) {
+	else if (rc == API_OK && task_from_record(t, id, value) == -1) {
 		task_release(t);
 		rc = req_fail(r, API_EBADGATEWAY, "Redis: the record %s is "
 		    "malformed", key);
-		goto out;
 	}
-	if (raw != NULL)
-		*raw = xstrdup(rep->str);
-out:
-	freeReplyObject(rep);
+	if (rc == API_OK && raw != NULL) {
+		*raw = value;
+		value = NULL;
+	}
+	free(value);
 	free(key);
 	return rc;
 }

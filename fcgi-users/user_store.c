@@ -86,29 +86,23 @@ ustore_get(struct store *st, struct req *r, const char *id, struct user *u,
     char **raw)
 {
 	char *key = xasprintf("user:%s", id);
-	const char *argv[] = { "GET", key };
-	redisReply *rep;
+	char *value;
 	enum api_err rc;
 
 	memset(u, 0, sizeof(*u));
-	rc = store_cmd(st, 2, argv, NULL, &rep, r->detail, sizeof(r->detail));
-	if (rc != API_OK)
-		goto out;
-	if (rep->type == REDIS_REPLY_NIL) {
+	rc = store_get_string(st, key, &value, r->detail, sizeof(r->detail));
+	if (rc == API_ENOTFOUND)
 		rc = req_fail(r, API_ENOTFOUND, "user not found");
-		goto out;
-	}
-	if (rep->type != REDIS_REPLY_STRING ||
-	    user_from_record(u, id, rep->str) == -1) {
+	else if (rc == API_OK && user_from_record(u, id, value) == -1) {
 		user_release(u);
 		rc = req_fail(r, API_EBADGATEWAY, "Redis: the record %s is "
 		    "malformed", key);
-		goto out;
 	}
-	if (raw != NULL)
-		*raw = xstrdup(rep->str);
-out:
-	freeReplyObject(rep);
+	if (rc == API_OK && raw != NULL) {
+		*raw = value;
+		value = NULL;
+	}
+	free(value);
 	free(key);
 	return rc;
 }

@@ -230,6 +230,27 @@ store_eval_word(struct store *st, struct store_script *sc, int nkeys,
 }
 
 enum api_err
+store_get_string(struct store *st, const char *key, char **value, char *why,
+    size_t whylen)
+{
+	const char *argv[] = { "GET", key };
+	redisReply *rep;
+	enum api_err rc;
+
+	*value = NULL;
+	rc = store_cmd(st, 2, argv, NULL, &rep, why, whylen);
+	if (rc == API_OK && rep->type == REDIS_REPLY_NIL)
+		rc = API_ENOTFOUND;
+	else if (rc == API_OK && rep->type != REDIS_REPLY_STRING) {
+		snprintf(why, whylen, "Redis: %s is not a string", key);
+		rc = API_EBADGATEWAY;
+	} else if (rc == API_OK)
+		*value = xstrndup(rep->str, rep->len);
+	freeReplyObject(rep);
+	return rc;
+}
+
+enum api_err
 store_ping(struct store *st, char *why, size_t whylen)
 {
 	const char *argv[] = { "PING" };

@@ -52,6 +52,15 @@ enum api_err store_eval_word(struct store *st, struct store_script *sc,
     int nkeys, int argc, const char **argv, char *word, size_t size,
     char *why, size_t whylen);
 
+/*
+ * GETs key.  Returns API_OK with *value (caller frees), API_ENOTFOUND when the
+ * key does not exist (why untouched: the caller names the resource), or an
+ * error with the reason in why; a value that is not a string is
+ * API_EBADGATEWAY.
+ */
+enum api_err store_get_string(struct store *st, const char *key,
+    char **value, char *why, size_t whylen);
+
 /* API_OK when Redis answers PING. */
 enum api_err store_ping(struct store *st, char *why, size_t whylen);
 

@@ -9,7 +9,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 export RUN_DIR=$top/test-run-leak GATEWAY_PORT=18180 USERS_PORT=18105 \
 	TASKS_PORT=18102 REDIS_PORT=16479 REDIS_HOST=127.0.0.1 WORKERS=1 \
-	BUILD=${BUILD:-build/release} HTTP_TIMEOUT_MS=10000 REDIS_TIMEOUT_MS=5000
+	HTTP_TIMEOUT_MS=10000 REDIS_TIMEOUT_MS=5000 RATE_LIMIT=1000000 RATE_BURST=1000000
+# valgrind needs the uninstrumented build (never the ASan one).
+export BUILD=${LEAK_BUILD:-build/release}
 export WORKER_WRAPPER="/usr/bin/valgrind --quiet --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --log-file=$RUN_DIR/logs/valgrind-%p.log"
 base=http://127.0.0.1:$GATEWAY_PORT
 stack=scripts/stack.sh

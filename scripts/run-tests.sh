@@ -89,7 +89,8 @@ suites() {
 	fi
 }
 
-suites release "${BUILD:-build/release}" "${TEST_RUN_DIR:-$top/test-run}"
+RELEASE_BUILD=${BUILD:-build/release}
+suites release "$RELEASE_BUILD" "${TEST_RUN_DIR:-$top/test-run}"
 
 if [[ -n ${SAN_BUILD:-} ]]; then
 	# Leaks are reported when a worker exits (each pool stop in the suites).
@@ -106,7 +107,7 @@ fi
 
 if [[ ${LEAK_CHECK:-0} == 1 ]]; then
 	echo "== valgrind leak check"
-	count_tap < <(scripts/leak-check.sh)
+	count_tap < <(LEAK_BUILD=$RELEASE_BUILD scripts/leak-check.sh)
 fi
 
 echo "$passed passed, $failed failed"

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# bench.sh: the benchmark behind `make bench` (docs/PERFORMANCE.md).
+#
+# Starts a stack of its own (ports 19080/19005/19002, Redis 16679, runtime
+# folder bench-run), seeds 200 users with 20 tasks each through the API, and
+# measures with wrk (one thread, 32 connections) each scenario and, in the
+# same run and with the same nginx, the architecture's ceilings:
+#   c1  nginx answering a fixed JSON itself
+#   c2  nginx -> a minimal libfcgi responder (same socket kind, same pool size)
+#   c3  the same responder doing one GET on a persistent hiredis connection
+# Rounds are interleaved (every scenario once per round) and each figure is
+# the median over the rounds.  CPU per request is the server side's: nginx,
+# every worker and Redis, from /proc, over the requests wrk completed.
+#
+# BENCH_SECONDS (5) per measurement, BENCH_ROUNDS (3), BENCH_CONNS (32),
+# WORKERS (pool size, default the number of cores).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+export RUN_DIR=$top/bench-run GATEWAY_PORT=19080 USERS_PORT=19005 TASKS_PORT=19002 \
+	REDIS_PORT=16679 REDIS_HOST=127.0.0.1 RATE_LIMIT=1000000 RATE_BURST=1000000
+export BUILD=${BUILD:-build/release}
+SECS=${BENCH_SECONDS:-5}
+ROUNDS=${BENCH_ROUNDS:-3}
+CONNS=${BENCH_CONNS:-32}
+WORKERS=${WORKERS:-$(nproc)}
+CEIL_PORT=19090
+stack=scripts/stack.sh
+out=build/bench
+mkdir -p "$out"
+base=http://127.0.0.1:$GATEWAY_PORT
+
+cleanup() {
+	for f in "$RUN_DIR"/pids/ceiling-*.pid; do
+		[[ -s $f ]] && kill -TERM "$(<"$f")" 2>/dev/null
+		rm -f "$f"
+	done
+	"$stack" stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+cleanup
+rm -rf "$RUN_DIR"
+
+echo "starting the bench stack (pools of $WORKERS)"
+"$stack" start redis users-internal tasks-internal users tasks >/dev/null
+for kind in fixed redis; do
+	flag=""; [[ $kind == redis ]] && flag=-r
+	setsid spawn-fcgi -n -s "$RUN_DIR/ceiling-$kind.sock" -M 0660 -- \
+		/usr/bin/multiwatch -f "$WORKERS" -- "$top/$BUILD/bin/ceiling" $flag \
+		</dev/null >>"$RUN_DIR/logs/ceiling.log" 2>&1 &
+	echo $! >"$RUN_DIR/pids/ceiling-$kind.pid"
+done
+mkdir -p "$RUN_DIR/conf/extra"
+cat >"$RUN_DIR/conf/extra/bench.conf" <<CONF
+upstream ceiling_fixed { server unix:$RUN_DIR/ceiling-fixed.sock; }
+upstream ceiling_redis { server unix:$RUN_DIR/ceiling-redis.sock; }
+server {
+    listen 127.0.0.1:$CEIL_PORT backlog=4096;
+    add_header X-Request-ID \$req_id always;
+    limit_req zone=per_client burst=1000000 nodelay;
+    location = /c1 { return 200 '{"status":"ok"}'; }
+    location = /c2 { include $RUN_DIR/conf/fastcgi.conf; fastcgi_pass ceiling_fixed; }
+    location = /c3 { include $RUN_DIR/conf/fastcgi.conf; fastcgi_pass ceiling_redis; }
+}
+CONF
+"$stack" start nginx >/dev/null
+redis-cli -p "$REDIS_PORT" SET bench:ceiling '{"name":"x","email":"x@example.com","createdAt":"2026-11-28 04:05:06.123456+00:00"}' >/dev/null
+
+echo "seeding 200 users with 20 tasks each, and 10 users for creates"
+tests/load/seed.py "$base" "$out"
+[[ $(grep -c . "$out/users") == 200 && $(grep -c . "$out/tasks") == 4000 ]] ||
+	{ echo "seeding failed"; exit 1; }
+export USERS_FILE=$out/users TASKS_FILE=$out/tasks SINK_FILE=$out/sink-users
+
+# Server-side CPU ticks: every recorded component and its children.
+server_pids() {
+	local f pid
+	for f in "$RUN_DIR"/pids/*.pid; do
+		pid=$(<"$f")
+		echo "$pid"
+		pgrep -P "$pid" || true
+	done
+}
+cpu_ticks() {
+	local t=0 pid
+	for pid in $(server_pids); do
+		[[ -r /proc/$pid/stat ]] || continue
+		t=$((t + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+	done
+	echo "$t"
+}
+worker_rss() { # the RSS in kB of every service worker, one a line
+	local c pid
+	for c in users users-internal tasks tasks-internal; do
+		for pid in $(pgrep -P "$("$stack" pid "$c")"); do
+			awk '/^VmRSS/ {print $2}' "/proc/$pid/status"
+		done
+	done
+}
+worker_rss >"$out/rss-start"
+tck=$(getconf CLK_TCK)
+
+# measure NAME: one wrk run; appends "rps p50 p99 max non2xx cpu_us" to $out/NAME.
+measure() {
+	local name=$1 url=$base t0 t1 line
+	[[ $name == c? ]] && url=http://127.0.0.1:$CEIL_PORT
+	t0=$(cpu_ticks)
+	line=$(SCENARIO=$name wrk -t1 -c"$CONNS" -d"${SECS}s" --timeout 5s \
+		-s tests/load/bench.lua "$url" | grep '^result')
+	t1=$(cpu_ticks)
+	awk -v t="$((t1 - t0))" -v tck="$tck" '{
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		printf "%.0f %d %d %d %d %.0f\n", v["requests"] / v["seconds"],
+			v["p50_us"], v["p99_us"], v["max_us"], v["non2xx"],
+			t * 1e6 / tck / (v["requests"] > 0 ? v["requests"] : 1)
+	}' <<<"$line" >>"$out/$name"
+}
+
+SCENARIOS=(c1 c2 c3 get_user get_task list_tasks aggregate create_task update_task mixed)
+for s in "${SCENARIOS[@]}" create_task_everysec; do rm -f "$out/$s"; done
+for ((r = 1; r <= ROUNDS; r++)); do
+	echo "round $r of $ROUNDS"
+	for s in "${SCENARIOS[@]}"; do measure "$s"; done
+done
+# The cost of appendfsync always: the same creates with everysec.
+redis-cli -p "$REDIS_PORT" CONFIG SET appendfsync everysec >/dev/null
+for ((r = 1; r <= ROUNDS; r++)); do
+	measure create_task
+	tail -n1 "$out/create_task" >>"$out/create_task_everysec"
+	sed -i '$d' "$out/create_task"
+done
+redis-cli -p "$REDIS_PORT" CONFIG SET appendfsync always >/dev/null
+worker_rss >"$out/rss-end"
+
+median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+col() { awk -v c="$2" '{print $c}' "$out/$1" | median; }
+
+c3_rps=$(col c3 1)
+c3_cpu=$(col c3 6)
+{
+	echo "| scenario | requests/s | vs ceiling 3 | p50 ms | p99 ms | max ms | non-2xx | server CPU µs/req | CPU vs ceiling 3 |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+	for s in "${SCENARIOS[@]}" create_task_everysec; do
+		rps=$(col "$s" 1); p50=$(col "$s" 2); p99=$(col "$s" 3)
+		mx=$(awk '{print $4}' "$out/$s" | sort -n | tail -n1)
+		bad=$(awk '{s += $5} END {print s}' "$out/$s")
+		cpu=$(col "$s" 6)
+		label=$s
+		case $s in
+		c1) label="ceiling 1: nginx alone" ;;
+		c2) label="ceiling 2: nginx → libfcgi" ;;
+		c3) label="ceiling 3: libfcgi + 1 hiredis GET" ;;
+		create_task_everysec) label="create_task, appendfsync everysec" ;;
+		esac
+		awk -v l="$label" -v rps="$rps" -v c3="$c3_rps" -v p50="$p50" -v p99="$p99" \
+			-v mx="$mx" -v bad="$bad" -v cpu="$cpu" -v c3cpu="$c3_cpu" 'BEGIN {
+			printf "| %s | %.0f | %.0f%% | %.2f | %.2f | %.1f | %d | %.0f | %.2fx |\n",
+				l, rps, 100 * rps / c3, p50 / 1000, p99 / 1000, mx / 1000, bad,
+				cpu, cpu / c3cpu }'
+	done
+} >"$out/table.md"
+
+rss=$(paste "$out/rss-start" "$out/rss-end" | awk '{r = $2 / $1; if (r > m) m = r}
+	END {printf "%.3f", m}')
+{
+	echo
+	echo "Medians of $ROUNDS interleaved rounds of ${SECS}s each; wrk -t1 -c$CONNS;" \
+		"pools of $WORKERS workers; $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB;" \
+		"$(date -u +%Y-%m-%d)."
+	echo "Worker RSS, largest end/start ratio over all $(wc -l <"$out/rss-start") workers" \
+		"after the whole run: $rss (start kB: $(paste -sd' ' "$out/rss-start");" \
+		"end kB: $(paste -sd' ' "$out/rss-end"))."
+} >>"$out/table.md"
+cat "$out/table.md"

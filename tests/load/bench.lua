@@ -1,0 +1,73 @@
+-- wrk script of `make bench`.  SCENARIO names what each request does;
+-- USERS_FILE and TASKS_FILE hold the seeded ids, one a line; SINK_FILE the
+-- users that creates go to, so the seeded users keep their 20 tasks and the
+-- read scenarios measure the same lists in every round.  done() prints
+-- one line the bench script parses:
+--   result requests=N non2xx=N seconds=S p50_us=N p99_us=N max_us=N
+local scenario = os.getenv("SCENARIO") or "get_user"
+
+local function lines(path)
+  local t = {}
+  if path then
+    for l in io.lines(path) do t[#t + 1] = l end
+  end
+  return t
+end
+
+local users, tasks, sinks
+local n = 0
+local json = { ["Content-Type"] = "application/json" }
+local statuses = { "pending", "in-progress", "completed" }
+
+init = function(args)
+  users = lines(os.getenv("USERS_FILE"))
+  tasks = lines(os.getenv("TASKS_FILE"))
+  sinks = lines(os.getenv("SINK_FILE"))
+end
+
+local function pick(t) return t[(n % #t) + 1] end
+
+local builders = {
+  c1 = function() return wrk.format("GET", "/c1") end,
+  c2 = function() return wrk.format("GET", "/c2") end,
+  c3 = function() return wrk.format("GET", "/c3") end,
+  get_user = function() return wrk.format("GET", "/users/" .. pick(users)) end,
+  get_task = function() return wrk.format("GET", "/tasks/" .. pick(tasks)) end,
+  list_tasks = function()
+    return wrk.format("GET", "/tasks?userId=" .. pick(users))
+  end,
+  aggregate = function()
+    return wrk.format("GET", "/users/" .. pick(users) .. "/tasks")
+  end,
+  create_task = function()
+    return wrk.format("POST", "/tasks", json,
+      '{"userId":"' .. pick(sinks) .. '","title":"bench ' .. n .. '"}')
+  end,
+  update_task = function()
+    return wrk.format("PATCH", "/tasks/" .. pick(tasks), json,
+      '{"status":"' .. statuses[(n % 3) + 1] .. '"}')
+  end,
+}
+
+-- The mixed load: 40% reads, 20% aggregate, 20% updates, 20% creates.
+local mix = { "get_user", "get_task", "aggregate", "update_task", "create_task",
+              "list_tasks", "get_user", "aggregate", "update_task", "create_task" }
+builders.mixed = function()
+  return builders[mix[(n % #mix) + 1]]()
+end
+
+request = function()
+  n = n + 1
+  return builders[scenario]()
+end
+
+done = function(summary, latency, requests)
+  -- errors.status counts answers outside 2xx/3xx (wrk's own count: a
+  -- response() callback runs in the threads' Lua states, not this one).
+  local bad = summary.errors.status + summary.errors.connect +
+    summary.errors.read + summary.errors.write + summary.errors.timeout
+  io.write(string.format(
+    "result requests=%d non2xx=%d seconds=%.3f p50_us=%d p99_us=%d max_us=%d\n",
+    summary.requests, bad, summary.duration / 1e6,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end
