@@ -27,9 +27,13 @@ env_lookup(const char *name)
 	return getenv(name);
 }
 
+/*
+ * Reads the configuration into s; with list set, prints the name of every
+ * variable read instead (`-e`, for checks of deployment files).
+ */
 static int
-load_settings(const struct service_def *def, struct settings *s, char *err,
-    size_t errlen)
+load_settings(const struct service_def *def, struct settings *s, int list,
+    char *err, size_t errlen)
 {
 	const struct cfg_var vars[] = {
 		{ "REDIS_HOST", CFG_STR, "127.0.0.1", 1, 255,
@@ -50,6 +54,11 @@ load_settings(const struct service_def *def, struct settings *s, char *err,
 		    config_check_log_level },
 	};
 
+	if (list) {
+		for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+			printf("%s\n", vars[i].name);
+		return 0;
+	}
 	return config_load(vars, sizeof(vars) / sizeof(vars[0]), env_lookup, err,
 	    errlen);
 }
@@ -57,7 +66,8 @@ load_settings(const struct service_def *def, struct settings *s, char *err,
 static void
 usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s [-n] [-I]\n"
+	fprintf(stderr, "usage: %s [-e] [-n] [-I]\n"
+	    "  -e  list the environment variables read, and exit\n"
 	    "  -n  check the configuration and exit\n"
 	    "  -I  internal pool: serve the peer service, no outbound calls\n",
 	    prog);
@@ -73,8 +83,10 @@ service_main(int argc, char **argv, const struct service_def *def)
 	char err[512];
 	int ch, check_only = 0, internal = 0;
 
-	while ((ch = getopt(argc, argv, "nI")) != -1) {
+	while ((ch = getopt(argc, argv, "enI")) != -1) {
 		switch (ch) {
+		case 'e':
+			return load_settings(def, &s, 1, err, sizeof(err));
 		case 'n':
 			check_only = 1;
 			break;
@@ -86,7 +98,7 @@ service_main(int argc, char **argv, const struct service_def *def)
 			return 2;
 		}
 	}
-	if (load_settings(def, &s, err, sizeof(err)) == -1) {
+	if (load_settings(def, &s, 0, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s: configuration: %s\n", argv[0], err);
 		return 1;
 	}

@@ -38,7 +38,7 @@ struct service {
 	struct httpc *peer;        /* NULL in an internal pool */
 };
 
-/* Runs a worker: `prog [-n] [-I]`.  Returns the exit status. */
+/* Runs a worker: `prog [-e] [-n] [-I]`.  Returns the exit status. */
 int service_main(int argc, char **argv, const struct service_def *def);
 
 /*

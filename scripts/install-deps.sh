@@ -8,7 +8,7 @@ PACKAGES=(
 	libfcgi-dev libhiredis-dev libjson-c-dev libcurl4-openssl-dev uuid-dev
 	nginx-light spawn-fcgi multiwatch redis-server redis-tools
 	bats bats-support bats-assert jq curl procps wrk bc python3
-	clang libclang-rt-14-dev valgrind
+	clang libclang-rt-14-dev valgrind docker-compose
 )
 
 missing=()

@@ -8,6 +8,7 @@
 #   stack.sh run [COMPONENT...]      start (all when none is named) and stay in
 #                                    the foreground; SIGINT/SIGTERM stops them
 #   stack.sh pid COMPONENT           the recorded pid of a running component
+#   stack.sh vars                    the environment variables it reads
 #
 # Components: redis users users-internal tasks tasks-internal nginx
 #
@@ -241,8 +242,19 @@ status_one() {
 
 reverse() { local i; for ((i = $# ; i > 0; i--)); do echo "${!i}"; done; }
 
+# Every variable this script reads (the header above documents each).
+STACK_VARS=(RUN_DIR BUILD GATEWAY_PORT USERS_PORT TASKS_PORT REDIS_PORT
+	GATEWAY_ADDR INTERNAL_ADDR REDIS_HOST REDIS_PASSWORD REDIS_APPENDFSYNC
+	WORKERS USERS_WORKERS USERS_INTERNAL_WORKERS TASKS_WORKERS
+	TASKS_INTERNAL_WORKERS NGINX_WORKERS RATE_LIMIT RATE_BURST
+	CLIENT_TIMEOUT ACCESS_LOG WORKER_WRAPPER TASK_BASE USER_SERVICE_BASE)
+
 cmd=${1:-}
 shift || true
+if [[ $cmd == vars ]]; then
+	printf '%s\n' "${STACK_VARS[@]}"
+	exit 0
+fi
 load_config
 (($#)) && list=("$@") || list=("${COMPONENTS[@]}")
 case $cmd in
