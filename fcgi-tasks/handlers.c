@@ -115,7 +115,6 @@ list_query_parse(struct req *r, const struct query *q, struct list_query *lq)
 	const char *limit = query_get(q, "limit");
 	const char *offset = query_get(q, "offset");
 	const struct field_spec *sp = &task_fields[TASK_F_STATUS];
-	const char *const *s;
 	enum api_err rc;
 
 	lq->user_id = query_get(q, "userId");
@@ -128,14 +127,9 @@ list_query_parse(struct req *r, const struct query *q, struct list_query *lq)
 	if (strlen(lq->user_id) > 128)
 		return req_fail(r, API_EINVALID, "userId: must be at most 128 "
 		    "characters");
-	if (lq->status != NULL) {
-		for (s = sp->choices; *s != NULL; s++)
-			if (strcmp(*s, lq->status) == 0)
-				break;
-		if (*s == NULL)
-			return req_fail(r, API_EINVALID, "status: must be one "
-			    "of pending, in-progress, completed");
-	}
+	if (lq->status != NULL && !validate_choice(sp, lq->status, r->detail,
+	    sizeof(r->detail)))
+		return API_EINVALID;
 	if (limit != NULL && (rc = query_int("limit", limit, 1, LIST_LIMIT_MAX,
 	    &lq->limit, r->detail, sizeof(r->detail))) != API_OK)
 		return rc;

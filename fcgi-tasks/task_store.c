@@ -47,14 +47,6 @@ static struct store_script list_script = { .src =
     "end\n"
     "return out\n" };
 
-static enum api_err
-run(struct store *st, struct req *r, struct store_script *sc, int nkeys,
-    int argc, const char **argv, char *word, size_t size)
-{
-	return store_eval_word(st, sc, nkeys, argc, argv, word, size,
-	    r->detail, sizeof(r->detail));
-}
-
 enum api_err
 tstore_create(struct store *st, struct req *r, const struct task *t)
 {
@@ -66,7 +58,8 @@ tstore_create(struct store *st, struct req *r, const struct task *t)
 	char word[16];
 	enum api_err rc;
 
-	rc = run(st, r, &create_script, 3, 5, argv, word, sizeof(word));
+	rc = store_eval_word(st, &create_script, 3, 5, argv, word, sizeof(word),
+	    r->detail, sizeof(r->detail));
 	if (rc == API_OK && strcmp(word, "nouser") == 0)
 		rc = req_fail(r, API_EINVALID, "userId: no such user");
 	free(key);
@@ -119,7 +112,8 @@ cas(struct store *st, struct req *r, struct store_script *sc,
 	enum api_err rc;
 
 	*retry = 0;
-	rc = run(st, r, sc, 2, 4, argv, word, sizeof(word));
+	rc = store_eval_word(st, sc, 2, 4, argv, word, sizeof(word),
+	    r->detail, sizeof(r->detail));
 	if (rc == API_OK && strcmp(word, "notfound") == 0)
 		rc = req_fail(r, API_ENOTFOUND, "task not found");
 	else if (rc == API_OK && strcmp(word, "retry") == 0) {

@@ -53,14 +53,6 @@ static struct store_script delete_script = { .src =
     "redis.call('DEL', KEYS[3], KEYS[1])\n"
     "return 'ok'\n" };
 
-static enum api_err
-run(struct store *st, struct req *r, struct store_script *sc, int nkeys,
-    int argc, const char **argv, char *word, size_t size)
-{
-	return store_eval_word(st, sc, nkeys, argc, argv, word, size,
-	    r->detail, sizeof(r->detail));
-}
-
 enum api_err
 ustore_create(struct store *st, struct req *r, const struct user *u)
 {
@@ -71,7 +63,8 @@ ustore_create(struct store *st, struct req *r, const struct user *u)
 	char word[16];
 	enum api_err rc;
 
-	rc = run(st, r, &create_script, 2, 5, argv, word, sizeof(word));
+	rc = store_eval_word(st, &create_script, 2, 5, argv, word, sizeof(word),
+	    r->detail, sizeof(r->detail));
 	if (rc == API_OK && strcmp(word, "conflict") == 0)
 		rc = req_fail(r, API_ECONFLICT, "email: already used by another "
 		    "user");
@@ -121,7 +114,8 @@ ustore_replace(struct store *st, struct req *r, const struct user *u,
 	enum api_err rc;
 
 	*retry = 0;
-	rc = run(st, r, &replace_script, 2, 7, argv, word, sizeof(word));
+	rc = store_eval_word(st, &replace_script, 2, 7, argv, word, sizeof(word),
+	    r->detail, sizeof(r->detail));
 	if (rc == API_OK && strcmp(word, "notfound") == 0)
 		rc = req_fail(r, API_ENOTFOUND, "user not found");
 	else if (rc == API_OK && strcmp(word, "conflict") == 0)
@@ -147,7 +141,8 @@ ustore_delete(struct store *st, struct req *r, const char *id)
 	char word[16];
 	enum api_err rc;
 
-	rc = run(st, r, &delete_script, 3, 4, argv, word, sizeof(word));
+	rc = store_eval_word(st, &delete_script, 3, 4, argv, word, sizeof(word),
+	    r->detail, sizeof(r->detail));
 	if (rc == API_OK && strcmp(word, "notfound") == 0)
 		rc = req_fail(r, API_ENOTFOUND, "user not found");
 	free(key);

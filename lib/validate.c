@@ -102,6 +102,25 @@ validate_email(const char *s)
 	return 1;
 }
 
+int
+validate_choice(const struct field_spec *sp, const char *s, char *why,
+    size_t whylen)
+{
+	char list[256] = "";
+
+	if (sp->choices == NULL)
+		return 1;
+	for (const char *const *c = sp->choices; *c != NULL; c++)
+		if (strcmp(*c, s) == 0)
+			return 1;
+	for (const char *const *c = sp->choices; *c != NULL; c++) {
+		strncat(list, list[0] ? ", " : "", sizeof(list) - strlen(list) - 1);
+		strncat(list, *c, sizeof(list) - strlen(list) - 1);
+	}
+	snprintf(why, whylen, "%s: must be one of %s", sp->name, list);
+	return 0;
+}
+
 static enum api_err
 check_string(const struct field_spec *sp, const char *s, size_t len,
     char *why, size_t whylen)
@@ -141,25 +160,8 @@ check_string(const struct field_spec *sp, const char *s, size_t len,
 		    "(local@domain.tld)", sp->name);
 		return API_EINVALID;
 	}
-	if (sp->choices != NULL) {
-		const char *const *c;
-
-		for (c = sp->choices; *c != NULL; c++)
-			if (strcmp(*c, s) == 0)
-				break;
-		if (*c == NULL) {
-			char list[256] = "";
-
-			for (c = sp->choices; *c != NULL; c++) {
-				strncat(list, list[0] ? ", " : "",
-				    sizeof(list) - strlen(list) - 1);
-				strncat(list, *c, sizeof(list) - strlen(list) - 1);
-			}
-			snprintf(why, whylen, "%s: must be one of %s", sp->name,
-			    list);
-			return API_EINVALID;
-		}
-	}
+	if (!validate_choice(sp, s, why, whylen))
+		return API_EINVALID;
 	return API_OK;
 }
 

@@ -41,6 +41,13 @@ enum api_err validate_object(struct json_object *obj,
     const struct field_spec *specs, size_t n, int partial,
     struct field_value *out, char *why, size_t whylen);
 
+/*
+ * 1 if s is one of sp->choices (or sp has none); otherwise 0, with
+ * "name: must be one of a, b, c" in why.
+ */
+int validate_choice(const struct field_spec *sp, const char *s, char *why,
+    size_t whylen);
+
 /* Number of code points in a valid UTF-8 string, or -1 if s is not UTF-8. */
 long utf8_count(const char *s, size_t len);
 
