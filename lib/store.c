@@ -164,6 +164,7 @@ store_eval(struct store *st, struct store_script *sc, int nkeys, int argc,
 	char nk[16];
 	enum api_err rc = API_OK;
 
+	*reply = NULL;
 	snprintf(nk, sizeof(nk), "%d", nkeys);
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (sc->sha[0] == '\0') {

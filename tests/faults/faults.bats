@@ -213,7 +213,14 @@ while time.time() < end:
 	fails=$(grep -cv '^201$' "$dir/codes" || true)
 	echo "# $fails of 60 requests failed (at most the one in flight on the killed worker)" >&3
 	((fails <= 1))
-	assert_equal "$(rcli SCARD "user:$uid:tasks")" "$(grep -c '^201$' "$dir/codes")"
+	# Every acknowledged create is stored. A worker killed after Redis ran
+	# the create but before the answer left leaves that one task stored
+	# (whole, indexed) though its client saw a failure: at most the failed
+	# requests may add to the count.
+	acked=$(grep -c '^201$' "$dir/codes")
+	stored=$(rcli SCARD "user:$uid:tasks")
+	((stored >= acked && stored <= acked + fails)) ||
+		{ echo "stored $stored, acknowledged $acked, failed $fails"; return 1; }
 	run "$BATS_TEST_DIRNAME/../../scripts/check-redis.sh"
 	assert_success
 	rm -rf "$dir"
