@@ -3,6 +3,8 @@
 #   make run     install what is missing, build, run the whole stack
 #   make test    the same set-up, then every test on a stack of its own
 #   make bench   the benchmark (docs/PERFORMANCE.md)
+#   make install PREFIX=/usr DESTDIR=...   binaries, nginx site, environment
+#                files, systemd units (docs/DEPLOYMENT.md)
 #   make SANITIZE=address,undefined ...   the same with sanitizers
 
 CC       ?= cc
@@ -36,7 +38,19 @@ FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=undefined -Ilib -Ifcgi-users -Ifcgi-tasks \
                 $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
-.PHONY: all deps run test fuzz bench clean
+# Installation layout (GNU conventions).  With PREFIX=/usr the configuration
+# goes to /etc and the units to /usr/lib/systemd/system, as a package would.
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+SYSCONFDIR  ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+LOCALSTATEDIR ?= $(if $(filter /usr,$(PREFIX)),/var,$(PREFIX)/var)
+RUNSTATEDIR ?= /run
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+DOCDIR      ?= $(PREFIX)/share/doc/task-manager
+LOGDIR      ?= $(LOCALSTATEDIR)/log/nginx
+NGINX_GROUP ?= www-data
+
+.PHONY: all deps run test fuzz bench install clean
 
 all: $(B)/bin/fcgi-users $(B)/bin/fcgi-tasks
 
@@ -98,6 +112,11 @@ test: deps
 
 bench: deps all $(B)/bin/ceiling
 	@BUILD=$(B) scripts/bench.sh
+
+install: all
+	@BUILD=$(B) DESTDIR=$(DESTDIR) BINDIR=$(BINDIR) SYSCONFDIR=$(SYSCONFDIR) \
+	    UNITDIR=$(UNITDIR) DOCDIR=$(DOCDIR) RUNSTATEDIR=$(RUNSTATEDIR) \
+	    LOGDIR=$(LOGDIR) NGINX_GROUP=$(NGINX_GROUP) scripts/install.sh
 
 clean:
 	rm -rf build

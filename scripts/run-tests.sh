@@ -5,10 +5,13 @@
 # 2. a stack of the release build on test ports (its own runtime folder and
 #    Redis, so a running `make run` is not disturbed): every bats suite
 #    through the gateway, then a Redis consistency check;
-# 3. with SAN_BUILD set: the same suites again against that build
+# 3. the deployment suites (tests/deploy: install and systemd units,
+#    scale-out, Redis Sentinel), once, on the release build: each starts
+#    the servers it needs on ports of its own;
+# 4. with SAN_BUILD set: the same suites again against that build
 #    (AddressSanitizer + UBSan), failing on any sanitizer report;
-# 4. with FUZZ_BIN set: a short pass of each fuzz target;
-# 5. with LEAK_CHECK=1: one worker under valgrind through mixed requests.
+# 5. with FUZZ_BIN set: a short pass of each fuzz target;
+# 6. with LEAK_CHECK=1: one worker under valgrind through mixed requests.
 # Ends with the line "N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
 
@@ -91,6 +94,13 @@ suites() {
 
 RELEASE_BUILD=${BUILD:-build/release}
 suites release "$RELEASE_BUILD" "${TEST_RUN_DIR:-$top/test-run}"
+
+if [[ ${DEPLOY_TESTS:-1} == 1 ]]; then
+	echo "== deployment suites (tests/deploy)"
+	export TOP=$top BUILD=$RELEASE_BUILD DEPLOY_DIR=$top/test-run-deploy
+	mkdir -p "$DEPLOY_DIR"
+	count_tap < <(bats --formatter tap tests/deploy 2>&1 | sed "s/^\(not \)\{0,1\}ok [0-9]* /&[deploy] /")
+fi
 
 if [[ -n ${SAN_BUILD:-} ]]; then
 	# Leaks are reported when a worker exits (each pool stop in the suites).

@@ -30,6 +30,12 @@
 #   ACCESS_LOG     on | off                               [on]
 #   WORKER_WRAPPER a command each worker runs under, absolute path
 #                  (/usr/bin/valgrind ...)                [none]
+#   USERS_LISTEN USERS_INTERNAL_LISTEN TASKS_LISTEN TASKS_INTERNAL_LISTEN
+#                  where a pool listens: unix:/path or host:port
+#                                                  [unix:RUN_DIR/<pool>.sock]
+#   USERS_UPSTREAM USERS_INTERNAL_UPSTREAM TASKS_UPSTREAM TASKS_INTERNAL_UPSTREAM
+#                  the pools nginx sends to, space-separated unix:/path or
+#                  host:port (pools on other machines)  [the pool's _LISTEN]
 #   plus what the workers read (see docs/CONFIGURATION.md).
 set -euo pipefail
 
@@ -156,31 +162,57 @@ start_redis() {
 	wait_for redis redis_up
 }
 
-# A pool: spawn-fcgi hands the socket to multiwatch, which keeps N workers.
+# A pool: spawn-fcgi hands the listening socket to multiwatch, which keeps N
+# workers.  It listens on a unix socket in RUN_DIR, or on host:port when
+# <POOL>_LISTEN says so (a pool on another machine); never on a wildcard
+# address: only nginx may reach a pool (see STACK-NOTES, CVE-2025-23016).
 start_pool() {
-	local name=$1 bin=$2 n=$3 flag=${4:-} sock="$RUN_DIR/$1.sock"
+	local name=$1 bin=$2 n=$3 flag=${4:-} var listen where
+	var=${name^^}_LISTEN
+	var=${var//-/_}
+	listen=${!var:-unix:$RUN_DIR/$name.sock}
 	[[ -x $bin ]] || die "$bin is missing: run make first"
 	"$bin" -n >/dev/null || die "$name: the configuration is invalid"
-	rm -f "$sock"
-	setsid spawn-fcgi -n -s "$sock" -M 0660 -- /usr/bin/multiwatch -f "$n" -- \
+	case $listen in
+	unix:/*)
+		rm -f "${listen#unix:}"
+		where=(-s "${listen#unix:}" -M 0660) ;;
+	0.0.0.0:* | \*:* | \[::\]:*)
+		die "$var: '$listen' is a wildcard address; name the one address nginx reaches" ;;
+	*:[0-9]*)
+		where=(-a "${listen%:*}" -p "${listen##*:}") ;;
+	*)
+		die "$var: '$listen' is not unix:/path or host:port" ;;
+	esac
+	setsid spawn-fcgi -n "${where[@]}" -- /usr/bin/multiwatch -f "$n" -- \
 		${WORKER_WRAPPER:-} "$bin" $flag </dev/null >>"$RUN_DIR/logs/$name.log" 2>&1 &
 	echo $! >"$(pidfile "$name")"
-	wait_for "$name" test -S "$sock"
+	case $listen in
+	unix:/*) wait_for "$name" test -S "${listen#unix:}" ;;
+	*) wait_for "$name" tcp_up "${listen%:*}" "${listen##*:}" ;;
+	esac
 }
+
+tcp_up() { timeout 1 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
 
 nginx_conf() {
 	local user="" access="$RUN_DIR/logs/access.log api buffer=64k flush=1s"
 	local internal="$RUN_DIR/logs/internal-access.log api buffer=64k flush=1s"
 	[[ $(id -u) == 0 ]] && user="user $(id -un) $(id -gn);"
 	[[ $ACCESS_LOG == off ]] && access=off internal=off
-	sed -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@CONF_DIR@|$RUN_DIR/conf|g" \
-	    -e "s|@GATEWAY_PORT@|$GATEWAY_PORT|g" -e "s|@USERS_PORT@|$USERS_PORT|g" \
-	    -e "s|@TASKS_PORT@|$TASKS_PORT|g" -e "s|@LISTEN_ADDR@|$GATEWAY_ADDR|g" -e "s|@INTERNAL_ADDR@|$INTERNAL_ADDR|g" \
-	    -e "s|@NGINX_WORKERS@|$NGINX_WORKERS|g" -e "s|@USER_DIRECTIVE@|$user|g" \
-	    -e "s|@RATE_LIMIT@|$RATE_LIMIT|g" -e "s|@RATE_BURST@|$RATE_BURST|g" \
-	    -e "s|@ACCESS_LOG@|$access|g" -e "s|@INTERNAL_LOG@|$internal|g" -e "s|@FASTCGI_TIMEOUT@|15s|g" -e "s|@CLIENT_TIMEOUT@|${CLIENT_TIMEOUT}s|g" \
-	    "$top/nginx/nginx.conf.in" >"$RUN_DIR/nginx.conf"
 	mkdir -p "$RUN_DIR/conf"
+	sed -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@NGINX_WORKERS@|$NGINX_WORKERS|g" \
+	    -e "s|@USER_DIRECTIVE@|$user|g" \
+	    "$top/nginx/nginx.conf.in" >"$RUN_DIR/nginx.conf"
+	export GATEWAY_ADDR GATEWAY_PORT INTERNAL_ADDR USERS_PORT TASKS_PORT \
+	    RATE_LIMIT RATE_BURST CLIENT_TIMEOUT
+	export USERS_UPSTREAM=${USERS_UPSTREAM:-${USERS_LISTEN:-}}
+	export USERS_INTERNAL_UPSTREAM=${USERS_INTERNAL_UPSTREAM:-${USERS_INTERNAL_LISTEN:-}}
+	export TASKS_UPSTREAM=${TASKS_UPSTREAM:-${TASKS_LISTEN:-}}
+	export TASKS_INTERNAL_UPSTREAM=${TASKS_INTERNAL_UPSTREAM:-${TASKS_INTERNAL_LISTEN:-}}
+	SOCK_DIR=$RUN_DIR CONF_DIR=$RUN_DIR/conf ACCESS_LOG=$access \
+	    INTERNAL_LOG=$internal "$top/scripts/render-site.sh" \
+	    >"$RUN_DIR/conf/site.conf" || die "nginx: cannot write its configuration"
 	cp "$top/nginx/fastcgi.conf" "$top/nginx/errors.conf" "$RUN_DIR/conf/"
 }
 
@@ -247,7 +279,9 @@ STACK_VARS=(RUN_DIR BUILD GATEWAY_PORT USERS_PORT TASKS_PORT REDIS_PORT
 	GATEWAY_ADDR INTERNAL_ADDR REDIS_HOST REDIS_PASSWORD REDIS_APPENDFSYNC
 	WORKERS USERS_WORKERS USERS_INTERNAL_WORKERS TASKS_WORKERS
 	TASKS_INTERNAL_WORKERS NGINX_WORKERS RATE_LIMIT RATE_BURST
-	CLIENT_TIMEOUT ACCESS_LOG WORKER_WRAPPER TASK_BASE USER_SERVICE_BASE)
+	CLIENT_TIMEOUT ACCESS_LOG WORKER_WRAPPER TASK_BASE USER_SERVICE_BASE
+	USERS_LISTEN USERS_INTERNAL_LISTEN TASKS_LISTEN TASKS_INTERNAL_LISTEN
+	USERS_UPSTREAM USERS_INTERNAL_UPSTREAM TASKS_UPSTREAM TASKS_INTERNAL_UPSTREAM)
 
 cmd=${1:-}
 shift || true

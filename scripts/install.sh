@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# install.sh: `make install`.  Copies the built binaries and writes the nginx
+# site, the environment files and the systemd units for the given layout
+# (GNU conventions; the Makefile passes its variables):
+#
+#   DESTDIR        staging root, prepended to every path written   [none]
+#   BINDIR         fcgi-users, fcgi-tasks
+#   SYSCONFDIR     default/task-manager*, nginx/conf.d/task-manager.conf,
+#                  nginx/task-manager/{fastcgi,errors}.conf
+#   UNITDIR        the systemd units
+#   DOCDIR         DEPLOYMENT.md and the API description
+#   RUNSTATEDIR    where the pools' sockets are made (RUNSTATEDIR/task-manager)
+#   LOGDIR         nginx's access logs for the API
+#   NGINX_GROUP    the group nginx's workers run as: it may use the sockets
+#   GATEWAY_PORT USERS_PORT TASKS_PORT GATEWAY_ADDR INTERNAL_ADDR
+#   BUILD          where the binaries were built
+#
+# The paths written into the files are the final ones, without DESTDIR.
+# Environment files already in place are kept (they hold local settings).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+: "${BINDIR:?}" "${SYSCONFDIR:?}" "${UNITDIR:?}" "${DOCDIR:?}" \
+  "${RUNSTATEDIR:?}" "${LOGDIR:?}" "${BUILD:?}"
+DESTDIR=${DESTDIR:-}
+NGINX_GROUP=${NGINX_GROUP:-www-data}
+export GATEWAY_PORT=${GATEWAY_PORT:-8080} USERS_PORT=${USERS_PORT:-8005} \
+    TASKS_PORT=${TASKS_PORT:-8002} GATEWAY_ADDR=${GATEWAY_ADDR:-127.0.0.1} \
+    INTERNAL_ADDR=${INTERNAL_ADDR:-127.0.0.1}
+
+# subst < template: fills in the layout's @NAMES@.
+subst() {
+	sed -e "s|@BINDIR@|$BINDIR|g" -e "s|@SYSCONFDIR@|$SYSCONFDIR|g" \
+	    -e "s|@DOCDIR@|$DOCDIR|g" -e "s|@RUNSTATEDIR@|$RUNSTATEDIR|g" \
+	    -e "s|@NGINX_GROUP@|$NGINX_GROUP|g" \
+	    -e "s|@USERS_PORT@|$USERS_PORT|g" -e "s|@TASKS_PORT@|$TASKS_PORT|g" "$@"
+}
+
+# put MODE DEST: standard input to DESTDIR/DEST.
+put() {
+	install -d "$DESTDIR$(dirname "$2")"
+	cat >"$DESTDIR$2"
+	chmod "$1" "$DESTDIR$2"
+}
+
+for svc in users tasks; do
+	install -D -m 0755 "$BUILD/bin/fcgi-$svc" "$DESTDIR$BINDIR/fcgi-$svc"
+done
+
+# nginx: the site in conf.d/ (Debian's nginx.conf includes conf.d/*.conf in
+# its http block), the two files it includes beside it.
+conf_dir=$SYSCONFDIR/nginx/task-manager
+for f in fastcgi.conf errors.conf; do
+	install -D -m 0644 "$top/nginx/$f" "$DESTDIR$conf_dir/$f"
+done
+SOCK_DIR=$RUNSTATEDIR/task-manager CONF_DIR=$conf_dir RATE_LIMIT=1000 \
+    RATE_BURST=2000 CLIENT_TIMEOUT=10 \
+    ACCESS_LOG="$LOGDIR/task-manager-access.log api buffer=64k flush=1s" \
+    INTERNAL_LOG="$LOGDIR/task-manager-internal.log api buffer=64k flush=1s" \
+    "$top/scripts/render-site.sh" | put 0644 "$SYSCONFDIR/nginx/conf.d/task-manager.conf"
+
+for f in task-manager task-manager-users task-manager-tasks; do
+	dest=$SYSCONFDIR/default/$f
+	if [[ -e $DESTDIR$dest ]]; then
+		echo "install: keeping $DESTDIR$dest"
+		continue
+	fi
+	subst "$top/deploy/default/$f.in" | put 0644 "$dest"
+done
+
+# One socket and one service unit per pool, from the same two templates.
+for pool in users users-internal tasks tasks-internal; do
+	svc=${pool%-internal}
+	unit=task-manager-$pool
+	if [[ $pool == *-internal ]]; then
+		kind=internal flags=" -I" workers=INTERNAL_WORKERS
+	else
+		kind=public flags="" workers=PUBLIC_WORKERS
+	fi
+	for t in socket service; do
+		subst -e "s|@UNIT@|$unit|g" -e "s|@POOL@|$pool|g" \
+		    -e "s|@SERVICE@|$svc|g" -e "s|@KIND@|$kind|g" \
+		    -e "s|@FLAGS@|$flags|g" -e "s|@WORKERS_VAR@|$workers|g" \
+		    "$top/deploy/systemd/pool.$t.in" | put 0644 "$UNITDIR/$unit.$t"
+	done
+done
+subst "$top/deploy/systemd/task-manager.target.in" |
+	put 0644 "$UNITDIR/task-manager.target"
+
+install -D -m 0644 "$top/docs/DEPLOYMENT.md" "$DESTDIR$DOCDIR/DEPLOYMENT.md"
+install -D -m 0644 "$top/docs/openapi.yaml" "$DESTDIR$DOCDIR/openapi.yaml"
+echo "installed into ${DESTDIR:-/} (prefix layout: $BINDIR, $SYSCONFDIR, $UNITDIR)"
