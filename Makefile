@@ -50,7 +50,7 @@ DOCDIR      ?= $(PREFIX)/share/doc/task-manager
 LOGDIR      ?= $(LOCALSTATEDIR)/log/nginx
 NGINX_GROUP ?= www-data
 
-.PHONY: all deps run test fuzz bench install clean
+.PHONY: all deps run unit test fuzz bench install clean
 
 all: $(B)/bin/fcgi-users $(B)/bin/fcgi-tasks
 
@@ -98,7 +98,7 @@ run: deps all
 	BUILD=$(B) scripts/stack.sh run
 
 unit: all $(UNIT_BIN)
-	@scripts/run-unit.sh $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do $$t || exit 1; done
 
 # The release build's unit tests and suites, the same suites against an
 # AddressSanitizer + UBSan build, a short pass of every fuzz target and a

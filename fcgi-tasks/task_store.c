@@ -6,20 +6,20 @@
 #include "log.h"
 #include "xmalloc.h"
 
-static struct store_script create_script = { .src =
+static struct store_script create_script = { .writes = 1, .src =
     "if redis.call('EXISTS', KEYS[2]) == 0 then return 'nouser' end\n"
     "redis.call('SET', KEYS[1], ARGV[1])\n"
     "redis.call('SADD', KEYS[3], ARGV[2])\n"
     "return 'ok'\n" };
 
-static struct store_script replace_script = { .src =
+static struct store_script replace_script = { .writes = 1, .src =
     "local cur = redis.call('GET', KEYS[1])\n"
     "if not cur then return 'notfound' end\n"
     "if cur ~= ARGV[1] then return 'retry' end\n"
     "redis.call('SET', KEYS[1], ARGV[2])\n"
     "return 'ok'\n" };
 
-static struct store_script delete_script = { .src =
+static struct store_script delete_script = { .writes = 1, .src =
     "local cur = redis.call('GET', KEYS[1])\n"
     "if not cur then return 'notfound' end\n"
     "if cur ~= ARGV[1] then return 'retry' end\n"

@@ -11,7 +11,7 @@
  * An index entry whose user is gone (the seed's services delete users
  * without knowing the index) does not block the e-mail.
  */
-static struct store_script create_script = { .src =
+static struct store_script create_script = { .writes = 1, .src =
     "local owner = redis.call('HGET', KEYS[2], ARGV[1])\n"
     "if owner and redis.call('EXISTS', 'user:' .. owner) == 1 then\n"
     "  return 'conflict'\n"
@@ -20,7 +20,7 @@ static struct store_script create_script = { .src =
     "redis.call('SET', KEYS[1], ARGV[3])\n"
     "return 'ok'\n" };
 
-static struct store_script replace_script = { .src =
+static struct store_script replace_script = { .writes = 1, .src =
     "local cur = redis.call('GET', KEYS[1])\n"
     "if not cur then return 'notfound' end\n"
     "if cur ~= ARGV[1] then return 'retry' end\n"
@@ -37,7 +37,7 @@ static struct store_script replace_script = { .src =
     "redis.call('SET', KEYS[1], ARGV[2])\n"
     "return 'ok'\n" };
 
-static struct store_script delete_script = { .src =
+static struct store_script delete_script = { .writes = 1, .src =
     "local cur = redis.call('GET', KEYS[1])\n"
     "if not cur then return 'notfound' end\n"
     "local ok, rec = pcall(cjson.decode, cur)\n"

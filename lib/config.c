@@ -88,3 +88,51 @@ config_check_log_level(const char *value)
 	return log_level_parse(value) < 0 ?
 	    "is not one of error, warn, info, debug" : NULL;
 }
+
+int
+config_next_host_port(const char **cursor, char *host, size_t hostlen,
+    int *port)
+{
+	const char *s = *cursor, *end, *colon;
+	size_t len;
+	long p = 0;
+
+	while (*s == ',')
+		s++;
+	if (*s == '\0')
+		return 0;
+	end = strchr(s, ',');
+	if (end == NULL)
+		end = s + strlen(s);
+	*cursor = end;
+	/* The last colon: the port never has one, an IPv6 host may. */
+	for (colon = end; colon > s && colon[-1] != ':'; colon--)
+		;
+	if (colon == s || colon == end || colon - 1 == s)
+		return -1;
+	for (const char *d = colon; d < end; d++) {
+		if (*d < '0' || *d > '9' || p > 65535)
+			return -1;
+		p = p * 10 + (*d - '0');
+	}
+	len = (size_t)(colon - 1 - s);
+	if (p < 1 || p > 65535 || len >= hostlen ||
+	    memchr(s, ' ', len) != NULL)
+		return -1;
+	memcpy(host, s, len);
+	host[len] = '\0';
+	*port = (int)p;
+	return 1;
+}
+
+const char *
+config_check_host_ports(const char *value)
+{
+	char host[256];
+	int port, rc;
+
+	while ((rc = config_next_host_port(&value, host, sizeof(host),
+	    &port)) == 1)
+		;
+	return rc == 0 ? NULL : "is not a comma-separated list of host:port";
+}

@@ -38,5 +38,16 @@ int config_load(const struct cfg_var *vars, size_t n, cfg_lookup_fn lookup,
 /* Validators for CFG_STR rows. */
 const char *config_check_http_base(const char *value);
 const char *config_check_log_level(const char *value);
+/* A comma-separated list of host:port (REDIS_SENTINELS); "" is allowed. */
+const char *config_check_host_ports(const char *value);
+
+/*
+ * Reads the next host:port of such a list at *cursor, advancing it.
+ * Returns 1 with host (NUL-terminated, hostlen bytes at most) and port, 0 at
+ * the end of the list, -1 on an entry that is not host:port with a port in
+ * 1..65535 or a host longer than hostlen - 1.
+ */
+int config_next_host_port(const char **cursor, char *host, size_t hostlen,
+    int *port);
 
 #endif

@@ -15,6 +15,9 @@ struct settings {
 	int redis_port;
 	const char *redis_password;
 	int redis_timeout_ms;
+	const char *redis_sentinels;
+	const char *redis_master_name;
+	int redis_min_replicas_ack;
 	const char *peer_base;
 	int http_timeout_ms;
 	int http_connect_timeout_ms;
@@ -44,6 +47,12 @@ load_settings(const struct service_def *def, struct settings *s, int list,
 		    NULL },
 		{ "REDIS_TIMEOUT_MS", CFG_INT, "1000", 10, 60000,
 		    &s->redis_timeout_ms, NULL },
+		{ "REDIS_SENTINELS", CFG_STR, "", 0, 4096,
+		    &s->redis_sentinels, config_check_host_ports },
+		{ "REDIS_MASTER_NAME", CFG_STR, "mymaster", 1, 128,
+		    &s->redis_master_name, NULL },
+		{ "REDIS_MIN_REPLICAS_ACK", CFG_INT, "0", 0, 16,
+		    &s->redis_min_replicas_ack, NULL },
 		{ def->peer_env, CFG_STR, def->peer_default, 8, 1024,
 		    &s->peer_base, config_check_http_base },
 		{ "HTTP_TIMEOUT_MS", CFG_INT, "3000", 10, 60000,
@@ -109,8 +118,12 @@ service_main(int argc, char **argv, const struct service_def *def)
 	log_init(def->name, (enum log_level)log_level_parse(s.log_level));
 
 	/* Per-process set-up: this runs after spawn-fcgi/multiwatch forked. */
-	svc.store = store_new(s.redis_host, s.redis_port, s.redis_password,
-	    s.redis_timeout_ms);
+	struct store_opts so = { s.redis_host, s.redis_port, s.redis_password,
+	    s.redis_timeout_ms, s.redis_sentinels, s.redis_master_name,
+	    s.redis_min_replicas_ack };
+	svc.store = store_new(&so);
+	if (svc.store == NULL)
+		fatalx("REDIS_SENTINELS: cannot be read");
 	if (!internal) {
 		svc.peer = httpc_new(s.peer_base, s.http_connect_timeout_ms,
 		    s.http_timeout_ms);

@@ -1,6 +1,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,25 +10,55 @@
 #include "log.h"
 #include "xmalloc.h"
 
-struct store {
-	char *host;
+#include "config.h"
+
+struct hostport {
+	char host[256];
 	int port;
+};
+
+struct store {
+	struct hostport server;         /* the server, or the master found */
+	struct hostport *sentinels;
+	int nsentinels;
+	int last_sentinel;              /* asked first next time */
+	char *master_name;
 	char *password;
+	int min_acks;
+	int wait_ms;
 	struct timeval tv;
 	redisContext *c;
 	int reused;     /* the context has served a command already */
 };
 
 struct store *
-store_new(const char *host, int port, const char *password, int timeout_ms)
+store_new(const struct store_opts *o)
 {
 	struct store *st = xcalloc(1, sizeof(*st));
+	const char *cur = o->sentinels ? o->sentinels : "";
+	struct hostport hp;
+	int rc;
 
-	st->host = xstrdup(host);
-	st->port = port;
-	st->password = password && *password ? xstrdup(password) : NULL;
-	st->tv.tv_sec = timeout_ms / 1000;
-	st->tv.tv_usec = (timeout_ms % 1000) * 1000;
+	snprintf(st->server.host, sizeof(st->server.host), "%s", o->host);
+	st->server.port = o->port;
+	while ((rc = config_next_host_port(&cur, hp.host, sizeof(hp.host),
+	    &hp.port)) == 1) {
+		st->sentinels = xrealloc(st->sentinels,
+		    ((size_t)st->nsentinels + 1) * sizeof(*st->sentinels));
+		st->sentinels[st->nsentinels++] = hp;
+	}
+	st->master_name = xstrdup(o->master_name ? o->master_name : "mymaster");
+	st->password = o->password && *o->password ? xstrdup(o->password) :
+	    NULL;
+	st->min_acks = o->min_replicas_ack;
+	/* WAIT must give up before the socket's own timeout fires. */
+	st->wait_ms = o->timeout_ms - o->timeout_ms / 4;
+	st->tv.tv_sec = o->timeout_ms / 1000;
+	st->tv.tv_usec = (o->timeout_ms % 1000) * 1000;
+	if (rc == -1) {
+		store_free(st);
+		return NULL;
+	}
 	return st;
 }
 
@@ -46,7 +77,8 @@ store_free(struct store *st)
 	if (st == NULL)
 		return;
 	drop(st);
-	free(st->host);
+	free(st->sentinels);
+	free(st->master_name);
 	free(st->password);
 	free(st);
 }
@@ -73,13 +105,90 @@ ctx_error(const redisContext *c, char *why, size_t whylen)
 	return API_EUNAVAIL;
 }
 
+/*
+ * Asks the Sentinels, the one that answered last first, where the master
+ * is; fills st->server.
+ */
+static enum api_err
+discover_master(struct store *st, char *why, size_t whylen)
+{
+	snprintf(why, whylen, "no Sentinel answered");
+	for (int i = 0; i < st->nsentinels; i++) {
+		int k = (st->last_sentinel + i) % st->nsentinels;
+		const struct hostport *s = &st->sentinels[k];
+		redisContext *c;
+		redisReply *rep;
+		int ok;
+
+		c = redisConnectWithTimeout(s->host, s->port, st->tv);
+		if (c == NULL || c->err) {
+			snprintf(why, whylen, "Sentinel %s:%d unreachable: %s",
+			    s->host, s->port, c ? c->errstr : "out of memory");
+			redisFree(c);
+			continue;
+		}
+		redisSetTimeout(c, st->tv);
+		rep = redisCommand(c, "SENTINEL get-master-addr-by-name %s",
+		    st->master_name);
+		ok = rep != NULL && rep->type == REDIS_REPLY_ARRAY &&
+		    rep->elements == 2 &&
+		    rep->element[0]->type == REDIS_REPLY_STRING &&
+		    rep->element[1]->type == REDIS_REPLY_STRING &&
+		    rep->element[0]->len < sizeof(st->server.host);
+		if (ok) {
+			snprintf(st->server.host, sizeof(st->server.host), "%s",
+			    rep->element[0]->str);
+			st->server.port = atoi(rep->element[1]->str);
+			st->last_sentinel = k;
+		} else
+			snprintf(why, whylen, "Sentinel %s:%d knows no master "
+			    "'%s'", s->host, s->port, st->master_name);
+		freeReplyObject(rep);
+		redisFree(c);
+		if (ok)
+			return API_OK;
+	}
+	return API_EUNAVAIL;
+}
+
+/* A command of the connection's set-up; API_OK or the connection dropped. */
+static enum api_err
+setup_cmd(struct store *st, redisReply **rep, char *why, size_t whylen,
+    const char *what, const char *fmt, ...)
+{
+	enum api_err rc;
+	va_list ap;
+
+	va_start(ap, fmt);
+	*rep = redisvCommand(st->c, fmt, ap);
+	va_end(ap);
+	if (*rep == NULL) {
+		rc = ctx_error(st->c, why, whylen);
+		drop(st);
+		return rc;
+	}
+	if ((*rep)->type == REDIS_REPLY_ERROR) {
+		snprintf(why, whylen, "Redis refused %s: %s", what, (*rep)->str);
+		freeReplyObject(*rep);
+		*rep = NULL;
+		drop(st);
+		return API_EBADGATEWAY;
+	}
+	return API_OK;
+}
+
 static enum api_err
 connect_store(struct store *st, char *why, size_t whylen)
 {
 	redisReply *rep;
 	enum api_err rc;
+	int master;
 
-	st->c = redisConnectWithTimeout(st->host, st->port, st->tv);
+	if (st->nsentinels > 0 &&
+	    (rc = discover_master(st, why, whylen)) != API_OK)
+		return rc;
+	st->c = redisConnectWithTimeout(st->server.host, st->server.port,
+	    st->tv);
 	if (st->c == NULL) {
 		snprintf(why, whylen, "Redis unreachable: out of memory");
 		return API_EUNAVAIL;
@@ -97,22 +206,30 @@ connect_store(struct store *st, char *why, size_t whylen)
 	/* The connect timeout does not cover commands; set it for them. */
 	redisSetTimeout(st->c, st->tv);
 	redisEnableKeepAlive(st->c);
-	if (st->password == NULL)
+	if (st->password != NULL) {
+		if ((rc = setup_cmd(st, &rep, why, whylen, "AUTH", "AUTH %s",
+		    st->password)) != API_OK)
+			return rc;
+		freeReplyObject(rep);
+	}
+	if (st->nsentinels == 0)
 		return API_OK;
-	rep = redisCommand(st->c, "AUTH %s", st->password);
-	if (rep == NULL) {
-		rc = ctx_error(st->c, why, whylen);
-		drop(st);
+	/* What a Sentinel says may be stale: the server itself confirms. */
+	if ((rc = setup_cmd(st, &rep, why, whylen, "ROLE", "ROLE")) != API_OK)
 		return rc;
-	}
-	rc = API_OK;
-	if (rep->type == REDIS_REPLY_ERROR) {
-		snprintf(why, whylen, "Redis refused AUTH: %s", rep->str);
-		rc = API_EBADGATEWAY;
-		drop(st);
-	}
+	master = rep->type == REDIS_REPLY_ARRAY && rep->elements > 0 &&
+	    rep->element[0]->type == REDIS_REPLY_STRING &&
+	    strcmp(rep->element[0]->str, "master") == 0;
 	freeReplyObject(rep);
-	return rc;
+	if (!master) {
+		snprintf(why, whylen, "Redis %s:%d named by Sentinel is not the "
+		    "master (yet)", st->server.host, st->server.port);
+		drop(st);
+		return API_EUNAVAIL;
+	}
+	log_info("Redis master for '%s' is %s:%d", st->master_name,
+	    st->server.host, st->server.port);
+	return API_OK;
 }
 
 enum api_err
@@ -132,6 +249,22 @@ store_cmd(struct store *st, int argc, const char **argv,
 		*reply = redisCommandArgv(st->c, argc, argv, argvlen);
 		if (*reply != NULL) {
 			st->reused = 1;
+			/*
+			 * A master demoted by a failover refuses writes: the
+			 * command did nothing, so it is safe to find the new
+			 * master and try once more.
+			 */
+			if ((*reply)->type == REDIS_REPLY_ERROR &&
+			    strncmp((*reply)->str, "READONLY", 8) == 0) {
+				snprintf(why, whylen, "Redis is a replica now: "
+				    "%s", (*reply)->str);
+				log_info("%s; looking for the master", why);
+				drop(st);
+				freeReplyObject(*reply);
+				*reply = NULL;
+				rc = API_EUNAVAIL;
+				continue;
+			}
 			if ((*reply)->type == REDIS_REPLY_ERROR) {
 				snprintf(why, whylen, "Redis error: %s",
 				    (*reply)->str);
@@ -151,6 +284,37 @@ store_cmd(struct store *st, int argc, const char **argv,
 			return rc;
 		log_info("Redis connection lost, reconnecting: %s", why);
 	}
+	return rc;
+}
+
+/*
+ * WAIT on the connection that made the write (a new connection would have
+ * nothing to wait for): API_OK once min_acks replicas have it.
+ */
+static enum api_err
+wait_replicas(struct store *st, char *why, size_t whylen)
+{
+	redisReply *rep;
+	enum api_err rc = API_OK;
+
+	if (st->c == NULL) {
+		snprintf(why, whylen, "Redis connection lost after a write");
+		return API_EUNAVAIL;
+	}
+	rep = redisCommand(st->c, "WAIT %d %d", st->min_acks, st->wait_ms);
+	if (rep == NULL) {
+		rc = ctx_error(st->c, why, whylen);
+		drop(st);
+		return rc;
+	}
+	if (rep->type != REDIS_REPLY_INTEGER || rep->integer < st->min_acks) {
+		snprintf(why, whylen, "the write reached %lld of the %d "
+		    "replicas required in %d ms; it may not survive a failover",
+		    rep->type == REDIS_REPLY_INTEGER ? rep->integer : 0LL,
+		    st->min_acks, st->wait_ms);
+		rc = API_EUNAVAIL;
+	}
+	freeReplyObject(rep);
 	return rc;
 }
 
@@ -207,6 +371,11 @@ store_eval(struct store *st, struct store_script *sc, int nkeys, int argc,
 	}
 	free(av);
 	free(avl);
+	if (rc == API_OK && sc->writes && st->min_acks > 0 &&
+	    (rc = wait_replicas(st, why, whylen)) != API_OK) {
+		freeReplyObject(*reply);
+		*reply = NULL;
+	}
 	return rc;
 }
 

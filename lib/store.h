@@ -21,12 +21,22 @@ struct store;
 /* A Lua script run with EVALSHA, loaded on first use and after NOSCRIPT. */
 struct store_script {
 	const char *src;
+	int writes;     /* it changes data: wait for replicas after it */
 	char sha[41];
 };
 
-/* Does not connect yet.  password may be NULL or "" for no AUTH. */
-struct store *store_new(const char *host, int port, const char *password,
-    int timeout_ms);
+struct store_opts {
+	const char *host;       /* the server, when there are no Sentinels */
+	int port;
+	const char *password;   /* NULL or "" for no AUTH */
+	int timeout_ms;         /* each connect and each command */
+	const char *sentinels;  /* NULL, "" or host:port,host:port,... */
+	const char *master_name;
+	int min_replicas_ack;   /* 0: a write does not wait for replicas */
+};
+
+/* Does not connect yet.  Returns NULL when o->sentinels is malformed. */
+struct store *store_new(const struct store_opts *o);
 void store_free(struct store *st);
 
 /*

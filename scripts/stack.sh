@@ -20,6 +20,8 @@
 #   INTERNAL_ADDR  address the internal ports listen on  [127.0.0.1]
 #   REDIS_HOST     Redis for the services; when it is not 127.0.0.1 the
 #                  stack starts no Redis of its own      [127.0.0.1]
+#   REDIS_SENTINELS  when set, the workers ask these Sentinels for the
+#                  master, and the stack starts no Redis  [none]
 #   REDIS_PASSWORD AUTH password (also set on the stack's own Redis) [none]
 #   REDIS_APPENDFSYNC  always | everysec                  [always]
 #   WORKERS        default size of every pool            [number of cores]
@@ -148,6 +150,10 @@ http_up() {
 }
 
 start_redis() {
+	if [[ -n ${REDIS_SENTINELS:-} ]]; then
+		echo "redis: the master Sentinel names ($REDIS_SENTINELS), not started"
+		return
+	fi
 	if [[ $REDIS_HOST != 127.0.0.1 && $REDIS_HOST != localhost ]]; then
 		echo "redis: external ($REDIS_HOST:$REDIS_PORT), not started"
 		return
@@ -281,7 +287,8 @@ STACK_VARS=(RUN_DIR BUILD GATEWAY_PORT USERS_PORT TASKS_PORT REDIS_PORT
 	TASKS_INTERNAL_WORKERS NGINX_WORKERS RATE_LIMIT RATE_BURST
 	CLIENT_TIMEOUT ACCESS_LOG WORKER_WRAPPER TASK_BASE USER_SERVICE_BASE
 	USERS_LISTEN USERS_INTERNAL_LISTEN TASKS_LISTEN TASKS_INTERNAL_LISTEN
-	USERS_UPSTREAM USERS_INTERNAL_UPSTREAM TASKS_UPSTREAM TASKS_INTERNAL_UPSTREAM)
+	USERS_UPSTREAM USERS_INTERNAL_UPSTREAM TASKS_UPSTREAM TASKS_INTERNAL_UPSTREAM
+	REDIS_SENTINELS)
 
 cmd=${1:-}
 shift || true

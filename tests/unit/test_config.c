@@ -77,5 +77,37 @@ main(void)
 	CHECK(load("TASK_BASE", "http://x:1/", err) == -1);
 	CHECK(load("TASK_BASE", "http://x:1", err) == 0);
 
+	TEST("host:port lists (REDIS_SENTINELS)");
+	{
+		const char *cur = "127.0.0.1:26379,sentinel-b:26380,,::1:5";
+		char h[256];
+		int p;
+
+		CHECK(config_next_host_port(&cur, h, sizeof(h), &p) == 1);
+		CHECK_STR(h, "127.0.0.1");
+		CHECK(p == 26379);
+		CHECK(config_next_host_port(&cur, h, sizeof(h), &p) == 1);
+		CHECK_STR(h, "sentinel-b");
+		CHECK(p == 26380);
+		CHECK(config_next_host_port(&cur, h, sizeof(h), &p) == 1);
+		CHECK_STR(h, "::1");
+		CHECK(p == 5);
+		CHECK(config_next_host_port(&cur, h, sizeof(h), &p) == 0);
+		cur = "longhostname:1";
+		CHECK(config_next_host_port(&cur, h, 5, &p) == -1);
+	}
+	CHECK(config_check_host_ports("") == NULL);
+	CHECK(config_check_host_ports("a:1") == NULL);
+	CHECK(config_check_host_ports("a:1,b:65535") == NULL);
+	CHECK(config_check_host_ports("a") != NULL);
+	CHECK(config_check_host_ports("a:") != NULL);
+	CHECK(config_check_host_ports(":1") != NULL);
+	CHECK(config_check_host_ports("a:0") != NULL);
+	CHECK(config_check_host_ports("a:65536") != NULL);
+	CHECK(config_check_host_ports("a:99999999999999999999") != NULL);
+	CHECK(config_check_host_ports("a:1x") != NULL);
+	CHECK(config_check_host_ports("a:1,b") != NULL);
+	CHECK(config_check_host_ports("a b:1") != NULL);
+
 	UNIT_DONE();
 }
