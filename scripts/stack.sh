@@ -7,6 +7,9 @@
 #   stack.sh status [COMPONENT...]   one line each; exit 1 if any is down
 #   stack.sh run [COMPONENT...]      start (all when none is named) and stay in
 #                                    the foreground; SIGINT/SIGTERM stops them
+#   stack.sh health [COMPONENT...]   asks each for its health: a pool through
+#                                    FastCGI (GET /health, which pings
+#                                    Redis); exit 1 unless all answer 200
 #   stack.sh pid COMPONENT           the recorded pid of a running component
 #   stack.sh vars                    the environment variables it reads
 #
@@ -278,6 +281,27 @@ status_one() {
 	fi
 }
 
+# A pool's health, asked over FastCGI as nginx would (cgi-fcgi, libfcgi-bin).
+pool_health() {
+	local var=${1^^}_LISTEN listen out
+	var=${var//-/_}
+	listen=${!var:-unix:$RUN_DIR/$1.sock}
+	out=$(REQUEST_METHOD=GET DOCUMENT_URI=/health REQUEST_URI=/health \
+	    timeout 5 cgi-fcgi -bind -connect "${listen#unix:}" 2>&1) || true
+	grep -q '^Status: 200' <<<"$out"
+}
+
+health_one() {
+	local ok
+	case $1 in
+	redis) redis_up && ok=1 ;;
+	nginx) http_up "$GATEWAY_PORT" && ok=1 ;;
+	users|users-internal|tasks|tasks-internal) pool_health "$1" && ok=1 ;;
+	*) die "unknown component '$1'" ;;
+	esac
+	if [[ -n ${ok:-} ]]; then echo "$1: healthy"; else echo "$1: unhealthy"; return 1; fi
+}
+
 reverse() { local i; for ((i = $# ; i > 0; i--)); do echo "${!i}"; done; }
 
 # Every variable this script reads (the header above documents each).
@@ -306,6 +330,10 @@ stop)
 status)
 	rc=0
 	for c in "${list[@]}"; do status_one "$c" || rc=1; done
+	exit $rc ;;
+health)
+	rc=0
+	for c in "${list[@]}"; do health_one "$c" || rc=1; done
 	exit $rc ;;
 pid)
 	running_pid "${1:?component}" ;;

@@ -44,3 +44,27 @@ print("\n".join(sorted(env)))' "$1"
 	run comm -13 <("$top/scripts/stack.sh" vars | sort) <(printf 'NOT_A_VARIABLE\nRUN_DIR\n')
 	assert_output NOT_A_VARIABLE
 }
+
+# compose_health SERVICE: the health check command of a service, one word a line.
+compose_health() {
+	docker-compose -f "$top/docker-compose.yml" config |
+		python3 -c 'import sys, yaml
+t = yaml.safe_load(sys.stdin)["services"][sys.argv[1]]["healthcheck"]["test"]
+assert t[0] == "CMD", t
+print("\n".join(t[1:]))' "$1"
+}
+
+@test "the app containers' health checks pass on live pools and fail on dead ones" {
+	for svc in users tasks; do
+		mapfile -t check < <(compose_health "$svc")
+		[[ ${check[0]} == scripts/stack.sh && ${check[1]} == health ]]
+		# Run in the image's working folder against this suite's stack.
+		(cd "$top" && "${check[@]}")
+		# The same check with no pool behind the sockets.
+		empty=$(mktemp -d)
+		run bash -c 'cd "$1" && shift && RUN_DIR=$0 "$@"' "$empty" "$top" "${check[@]}"
+		rm -rf "$empty"
+		assert_failure
+		assert_output --partial "$svc: unhealthy"
+	done
+}
