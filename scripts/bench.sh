@@ -117,17 +117,20 @@ measure() {
 }
 
 SCENARIOS=(c1 c2 c3 get_user get_task list_tasks aggregate create_task update_task mixed)
-for s in "${SCENARIOS[@]}" create_task_everysec; do rm -f "$out/$s"; done
+# The writes again with appendfsync everysec: the cost of the default.
+EVERYSEC=(create_task update_task)
+for s in "${SCENARIOS[@]}" "${EVERYSEC[@]/%/_everysec}"; do rm -f "$out/$s"; done
 for ((r = 1; r <= ROUNDS; r++)); do
 	echo "round $r of $ROUNDS"
 	for s in "${SCENARIOS[@]}"; do measure "$s"; done
 done
-# The cost of appendfsync always: the same creates with everysec.
 redis-cli -p "$REDIS_PORT" CONFIG SET appendfsync everysec >/dev/null
 for ((r = 1; r <= ROUNDS; r++)); do
-	measure create_task
-	tail -n1 "$out/create_task" >>"$out/create_task_everysec"
-	sed -i '$d' "$out/create_task"
+	for s in "${EVERYSEC[@]}"; do
+		measure "$s"
+		tail -n1 "$out/$s" >>"$out/${s}_everysec"
+		sed -i '$d' "$out/$s"
+	done
 done
 redis-cli -p "$REDIS_PORT" CONFIG SET appendfsync always >/dev/null
 worker_rss >"$out/rss-end"
@@ -140,7 +143,7 @@ c3_cpu=$(col c3 6)
 {
 	echo "| scenario | requests/s | vs ceiling 3 | p50 ms | p99 ms | max ms | non-2xx | server CPU µs/req | CPU vs ceiling 3 |"
 	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-	for s in "${SCENARIOS[@]}" create_task_everysec; do
+	for s in "${SCENARIOS[@]}" "${EVERYSEC[@]/%/_everysec}"; do
 		rps=$(col "$s" 1); p50=$(col "$s" 2); p99=$(col "$s" 3)
 		mx=$(awk '{print $4}' "$out/$s" | sort -n | tail -n1)
 		bad=$(awk '{s += $5} END {print s}' "$out/$s")
@@ -150,7 +153,7 @@ c3_cpu=$(col c3 6)
 		c1) label="ceiling 1: nginx alone" ;;
 		c2) label="ceiling 2: nginx → libfcgi" ;;
 		c3) label="ceiling 3: libfcgi + 1 hiredis GET" ;;
-		create_task_everysec) label="create_task, appendfsync everysec" ;;
+		*_everysec) label="${s%_everysec}, appendfsync everysec" ;;
 		esac
 		awk -v l="$label" -v rps="$rps" -v c3="$c3_rps" -v p50="$p50" -v p99="$p99" \
 			-v mx="$mx" -v bad="$bad" -v cpu="$cpu" -v c3cpu="$c3_cpu" 'BEGIN {
