@@ -9,7 +9,11 @@
 #   GATEWAY_ADDR GATEWAY_PORT INTERNAL_ADDR USERS_PORT TASKS_PORT
 #   RATE_LIMIT RATE_BURST CLIENT_TIMEOUT (seconds)
 #   ACCESS_LOG INTERNAL_LOG  an access_log argument ("off", or a path and format)
-# and optionally, for pools elsewhere (space-separated unix:/path or host:port):
+# and optionally:
+#   FASTCGI_KEEPALIVE  idle FastCGI connections each nginx worker keeps per
+#                  upstream (fastcgi_keep_conn); 0 = a connection per request.
+#                  The caller enforces the sizing rule (stack.sh).  [0]
+# and, for pools elsewhere (space-separated unix:/path or host:port):
 #   USERS_UPSTREAM USERS_INTERNAL_UPSTREAM TASKS_UPSTREAM TASKS_INTERNAL_UPSTREAM
 set -euo pipefail
 
@@ -38,7 +42,15 @@ users_internal=$(servers users-internal "${USERS_INTERNAL_UPSTREAM:-}")
 tasks=$(servers tasks "${TASKS_UPSTREAM:-}")
 tasks_internal=$(servers tasks-internal "${TASKS_INTERNAL_UPSTREAM:-}")
 
+keepalive="" keep_conn=off
+if [[ ${FASTCGI_KEEPALIVE:-0} != 0 ]]; then
+	[[ $FASTCGI_KEEPALIVE =~ ^[0-9]+$ ]] ||
+		{ echo "render-site: FASTCGI_KEEPALIVE: not a number" >&2; exit 1; }
+	keepalive="keepalive $FASTCGI_KEEPALIVE;" keep_conn=on
+fi
+
 sed -e "s|@CONF_DIR@|$CONF_DIR|g" \
+    -e "s|@KEEPALIVE@|$keepalive|g" -e "s|@KEEP_CONN@|$keep_conn|g" \
     -e "s|@LISTEN_ADDR@|$GATEWAY_ADDR|g" -e "s|@GATEWAY_PORT@|$GATEWAY_PORT|g" \
     -e "s|@INTERNAL_ADDR@|$INTERNAL_ADDR|g" \
     -e "s|@USERS_PORT@|$USERS_PORT|g" -e "s|@TASKS_PORT@|$TASKS_PORT|g" \

@@ -32,6 +32,9 @@
 #   NGINX_WORKERS  nginx worker processes                 [1]
 #   RATE_LIMIT RATE_BURST  per-client requests/s at the gateway [1000 2000]
 #   CLIENT_TIMEOUT seconds a client may take to send headers or body [10]
+#   FASTCGI_KEEPALIVE  idle FastCGI connections kept per nginx worker and
+#                  upstream (fastcgi_keep_conn); must stay below every
+#                  pool's size divided by NGINX_WORKERS [0: off]
 #   ACCESS_LOG     on | off                               [on]
 #   WORKER_WRAPPER a command each worker runs under, absolute path
 #                  (/usr/bin/valgrind ...)                [none]
@@ -97,6 +100,17 @@ load_config() {
 	check_int RATE_LIMIT "$RATE_LIMIT" 1 1000000
 	check_int RATE_BURST "$RATE_BURST" 0 1000000
 	check_int CLIENT_TIMEOUT "$CLIENT_TIMEOUT" 1 3600
+	FASTCGI_KEEPALIVE=${FASTCGI_KEEPALIVE:-0}
+	check_int FASTCGI_KEEPALIVE "$FASTCGI_KEEPALIVE" 0 1024
+	# A kept connection pins a libfcgi worker: if nginx may keep as many
+	# connections as a pool has workers, every worker waits on an idle
+	# connection and new requests wait until they time out (STACK-NOTES).
+	for v in USERS_WORKERS USERS_INTERNAL_WORKERS TASKS_WORKERS \
+	    TASKS_INTERNAL_WORKERS; do
+		((NGINX_WORKERS * FASTCGI_KEEPALIVE < ${!v})) || die \
+		    "FASTCGI_KEEPALIVE=$FASTCGI_KEEPALIVE with NGINX_WORKERS=$NGINX_WORKERS" \
+		    "could pin all $v=${!v} workers; keep NGINX_WORKERS x FASTCGI_KEEPALIVE below every pool's size"
+	done
 	case $REDIS_APPENDFSYNC in always|everysec) ;;
 	*) die "REDIS_APPENDFSYNC: '$REDIS_APPENDFSYNC' is not always or everysec" ;;
 	esac
@@ -214,7 +228,7 @@ nginx_conf() {
 	    -e "s|@USER_DIRECTIVE@|$user|g" \
 	    "$top/nginx/nginx.conf.in" >"$RUN_DIR/nginx.conf"
 	export GATEWAY_ADDR GATEWAY_PORT INTERNAL_ADDR USERS_PORT TASKS_PORT \
-	    RATE_LIMIT RATE_BURST CLIENT_TIMEOUT
+	    RATE_LIMIT RATE_BURST CLIENT_TIMEOUT FASTCGI_KEEPALIVE
 	export USERS_UPSTREAM=${USERS_UPSTREAM:-${USERS_LISTEN:-}}
 	export USERS_INTERNAL_UPSTREAM=${USERS_INTERNAL_UPSTREAM:-${USERS_INTERNAL_LISTEN:-}}
 	export TASKS_UPSTREAM=${TASKS_UPSTREAM:-${TASKS_LISTEN:-}}
@@ -312,7 +326,7 @@ STACK_VARS=(RUN_DIR BUILD GATEWAY_PORT USERS_PORT TASKS_PORT REDIS_PORT
 	CLIENT_TIMEOUT ACCESS_LOG WORKER_WRAPPER TASK_BASE USER_SERVICE_BASE
 	USERS_LISTEN USERS_INTERNAL_LISTEN TASKS_LISTEN TASKS_INTERNAL_LISTEN
 	USERS_UPSTREAM USERS_INTERNAL_UPSTREAM TASKS_UPSTREAM TASKS_INTERNAL_UPSTREAM
-	REDIS_SENTINELS)
+	REDIS_SENTINELS FASTCGI_KEEPALIVE)
 
 cmd=${1:-}
 shift || true
