@@ -118,9 +118,13 @@ service_main(int argc, char **argv, const struct service_def *def)
 	log_init(def->name, (enum log_level)log_level_parse(s.log_level));
 
 	/* Per-process set-up: this runs after spawn-fcgi/multiwatch forked. */
-	struct store_opts so = { s.redis_host, s.redis_port, s.redis_password,
-	    s.redis_timeout_ms, s.redis_sentinels, s.redis_master_name,
-	    s.redis_min_replicas_ack };
+	struct store_opts so = {
+		.host = s.redis_host, .port = s.redis_port,
+		.password = s.redis_password, .timeout_ms = s.redis_timeout_ms,
+		.sentinels = s.redis_sentinels,
+		.master_name = s.redis_master_name,
+		.min_replicas_ack = s.redis_min_replicas_ack,
+	};
 	svc.store = store_new(&so);
 	if (svc.store == NULL)
 		fatalx("REDIS_SENTINELS: cannot be read");

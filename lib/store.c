@@ -7,10 +7,9 @@
 #include <string.h>
 #include <sys/time.h>
 
+#include "config.h"
 #include "log.h"
 #include "xmalloc.h"
-
-#include "config.h"
 
 struct hostport {
 	char host[256];
@@ -151,9 +150,14 @@ discover_master(struct store *st, char *why, size_t whylen)
 	return API_EUNAVAIL;
 }
 
-/* A command of the connection's set-up; API_OK or the connection dropped. */
+/*
+ * A command on the connection in hand, never on a new one (the connection's
+ * set-up, and WAIT, which is about this connection's writes).  API_OK with
+ * the reply, or the connection dropped: an error reply is API_EBADGATEWAY
+ * naming what was refused.
+ */
 static enum api_err
-setup_cmd(struct store *st, redisReply **rep, char *why, size_t whylen,
+conn_cmd(struct store *st, redisReply **rep, char *why, size_t whylen,
     const char *what, const char *fmt, ...)
 {
 	enum api_err rc;
@@ -207,7 +211,7 @@ connect_store(struct store *st, char *why, size_t whylen)
 	redisSetTimeout(st->c, st->tv);
 	redisEnableKeepAlive(st->c);
 	if (st->password != NULL) {
-		if ((rc = setup_cmd(st, &rep, why, whylen, "AUTH", "AUTH %s",
+		if ((rc = conn_cmd(st, &rep, why, whylen, "AUTH", "AUTH %s",
 		    st->password)) != API_OK)
 			return rc;
 		freeReplyObject(rep);
@@ -215,7 +219,7 @@ connect_store(struct store *st, char *why, size_t whylen)
 	if (st->nsentinels == 0)
 		return API_OK;
 	/* What a Sentinel says may be stale: the server itself confirms. */
-	if ((rc = setup_cmd(st, &rep, why, whylen, "ROLE", "ROLE")) != API_OK)
+	if ((rc = conn_cmd(st, &rep, why, whylen, "ROLE", "ROLE")) != API_OK)
 		return rc;
 	master = rep->type == REDIS_REPLY_ARRAY && rep->elements > 0 &&
 	    rep->element[0]->type == REDIS_REPLY_STRING &&
@@ -301,12 +305,9 @@ wait_replicas(struct store *st, char *why, size_t whylen)
 		snprintf(why, whylen, "Redis connection lost after a write");
 		return API_EUNAVAIL;
 	}
-	rep = redisCommand(st->c, "WAIT %d %d", st->min_acks, st->wait_ms);
-	if (rep == NULL) {
-		rc = ctx_error(st->c, why, whylen);
-		drop(st);
+	if ((rc = conn_cmd(st, &rep, why, whylen, "WAIT", "WAIT %d %d",
+	    st->min_acks, st->wait_ms)) != API_OK)
 		return rc;
-	}
 	if (rep->type != REDIS_REPLY_INTEGER || rep->integer < st->min_acks) {
 		snprintf(why, whylen, "the write reached %lld of the %d "
 		    "replicas required in %d ms; it may not survive a failover",

@@ -185,15 +185,21 @@ start_redis() {
 	wait_for redis redis_up
 }
 
+# listen_var POOL: the variable that says where POOL listens (TASKS_INTERNAL_LISTEN).
+listen_var() { local v=${1^^}_LISTEN; echo "${v//-/_}"; }
+
+# pool_listen POOL: where POOL listens: unix:/path (RUN_DIR/POOL.sock unless
+# its _LISTEN variable says otherwise) or host:port.
+pool_listen() { local v; v=$(listen_var "$1"); echo "${!v:-unix:$RUN_DIR/$1.sock}"; }
+
 # A pool: spawn-fcgi hands the listening socket to multiwatch, which keeps N
 # workers.  It listens on a unix socket in RUN_DIR, or on host:port when
 # <POOL>_LISTEN says so (a pool on another machine); never on a wildcard
 # address: only nginx may reach a pool (see STACK-NOTES, CVE-2025-23016).
 start_pool() {
 	local name=$1 bin=$2 n=$3 flag=${4:-} var listen where
-	var=${name^^}_LISTEN
-	var=${var//-/_}
-	listen=${!var:-unix:$RUN_DIR/$name.sock}
+	var=$(listen_var "$name")
+	listen=$(pool_listen "$name")
 	[[ -x $bin ]] || die "$bin is missing: run make first"
 	"$bin" -n >/dev/null || die "$name: the configuration is invalid"
 	case $listen in
@@ -229,10 +235,11 @@ nginx_conf() {
 	    "$top/nginx/nginx.conf.in" >"$RUN_DIR/nginx.conf"
 	export GATEWAY_ADDR GATEWAY_PORT INTERNAL_ADDR USERS_PORT TASKS_PORT \
 	    RATE_LIMIT RATE_BURST CLIENT_TIMEOUT FASTCGI_KEEPALIVE
-	export USERS_UPSTREAM=${USERS_UPSTREAM:-${USERS_LISTEN:-}}
-	export USERS_INTERNAL_UPSTREAM=${USERS_INTERNAL_UPSTREAM:-${USERS_INTERNAL_LISTEN:-}}
-	export TASKS_UPSTREAM=${TASKS_UPSTREAM:-${TASKS_LISTEN:-}}
-	export TASKS_INTERNAL_UPSTREAM=${TASKS_INTERNAL_UPSTREAM:-${TASKS_INTERNAL_LISTEN:-}}
+	# nginx sends to the pools started here unless told of others.
+	export USERS_UPSTREAM=${USERS_UPSTREAM:-$(pool_listen users)}
+	export USERS_INTERNAL_UPSTREAM=${USERS_INTERNAL_UPSTREAM:-$(pool_listen users-internal)}
+	export TASKS_UPSTREAM=${TASKS_UPSTREAM:-$(pool_listen tasks)}
+	export TASKS_INTERNAL_UPSTREAM=${TASKS_INTERNAL_UPSTREAM:-$(pool_listen tasks-internal)}
 	SOCK_DIR=$RUN_DIR CONF_DIR=$RUN_DIR/conf ACCESS_LOG=$access \
 	    INTERNAL_LOG=$internal "$top/scripts/render-site.sh" \
 	    >"$RUN_DIR/conf/site.conf" || die "nginx: cannot write its configuration"
@@ -297,9 +304,8 @@ status_one() {
 
 # A pool's health, asked over FastCGI as nginx would (cgi-fcgi, libfcgi-bin).
 pool_health() {
-	local var=${1^^}_LISTEN listen out
-	var=${var//-/_}
-	listen=${!var:-unix:$RUN_DIR/$1.sock}
+	local out listen
+	listen=$(pool_listen "$1")
 	out=$(REQUEST_METHOD=GET DOCUMENT_URI=/health REQUEST_URI=/health \
 	    timeout 5 cgi-fcgi -bind -connect "${listen#unix:}" 2>&1) || true
 	grep -q '^Status: 200' <<<"$out"

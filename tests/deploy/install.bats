@@ -187,13 +187,9 @@ CONF
 		refute_output --partial root
 	done
 	# public users pool
-	req POST /users '{"name":"Inst","email":"inst-'$RANDOM'@example.com"}'
-	expect_status 201
-	uid=$(jq -r .id <<<"$BODY")
+	uid=$(new_user Inst)
 	# public tasks pool, calling the users internal pool
-	req POST /tasks '{"userId":"'$uid'","title":"installed"}'
-	expect_status 201
-	tid=$(jq -r .id <<<"$BODY")
+	tid=$(new_task "$uid" installed)
 	# public users pool calling the tasks internal pool
 	req GET "/users/$uid/tasks"
 	expect_status 200

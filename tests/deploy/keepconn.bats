@@ -39,9 +39,7 @@ setup() {
 @test "nginx keeps its FastCGI connections open between requests" {
 	grep -q "fastcgi_keep_conn on;" "$RUN_DIR/conf/site.conf"
 	grep -q "keepalive 1;" "$RUN_DIR/conf/site.conf"
-	req POST /users '{"name":"K","email":"k-'$RANDOM'@example.com"}'
-	expect_status 201
-	echo "$BODY" | jq -r .id >"$D/uid"
+	new_user K >"$D/uid"
 	req GET "/users/$(<"$D/uid")"
 	expect_status 200
 	# Idle, the connection to the users pool is still established.
@@ -52,9 +50,7 @@ setup() {
 
 @test "under 64 connections of load, every other route on the same pools answers within 1 s" {
 	uid=$(<"$D/uid")
-	req POST /tasks '{"userId":"'"$uid"'","title":"k"}'
-	expect_status 201
-	tid=$(jq -r .id <<<"$BODY")
+	tid=$(new_task "$uid" k)
 	wrk -t1 -c64 -d8s "$BASE/users/$uid" >"$D/wrk-users.txt" &
 	wrk -t1 -c64 -d8s "$BASE/tasks/$tid" >"$D/wrk-tasks.txt" &
 	sleep 1

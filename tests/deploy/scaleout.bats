@@ -36,12 +36,9 @@ setup() {
 @test "the gateway spreads the task service over both hosts" {
 	grep -q "server 127.0.0.2:18410 " "$D/gw/conf/site.conf"
 	grep -q "server 127.0.0.3:18410 " "$D/gw/conf/site.conf"
-	req POST /users '{"name":"Scale","email":"scale-'$RANDOM'@example.com"}'
-	expect_status 201
-	echo "$BODY" | jq -r .id >"$D/uid"
+	new_user Scale >"$D/uid"
 	for i in $(seq 20); do
-		req POST /tasks '{"userId":"'"$(<"$D/uid")"'","title":"t'$i'"}'
-		expect_status 201
+		new_task "$(<"$D/uid")" "t$i" >/dev/null
 	done
 	sleep 1.2 # the access log is flushed every second
 	a=$(grep -c "ua=127.0.0.2:18410" "$D/gw/logs/access.log")
@@ -73,9 +70,7 @@ writer() {
 }
 
 @test "a host killed under load: no read fails, no acknowledged write is lost" {
-	req POST /tasks '{"userId":"'"$(<"$D/uid")"'","title":"read me"}'
-	expect_status 201
-	echo "$BODY" | jq -r .id >"$D/tid"
+	new_task "$(<"$D/uid")" "read me" >"$D/tid"
 	for n in 1 2 3; do reader "$n" 8 >"$D/reads-$n.log" & done
 	for n in 1 2; do writer "$n" 8 >"$D/writes-$n.log" & done
 	sleep 3

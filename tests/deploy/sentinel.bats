@@ -91,16 +91,14 @@ master_port() {
 	[[ $(master_port) == "$MASTER" ]]
 	req GET /health/users
 	expect_status 200
-	req POST /users '{"name":"S","email":"s-'$RANDOM'@example.com"}'
-	expect_status 201
-	uid=$(jq -r .id <<<"$BODY")
+	uid=$(new_user S)
 	# The write is on the master and, before the 201, on the replica.
 	[[ -n $(redis-cli -p $REPLICA get "user:$uid") ]]
 }
 
 @test "a write no replica confirms in time is not acknowledged" {
 	kill -STOP "$(<"$D/replica.pid")" "$(<"$D/replica2.pid")"
-	req POST /users '{"name":"S","email":"s-stopped-'$RANDOM'@example.com"}'
+	req POST /users "{\"name\":\"S\",\"email\":\"$(uniq_email)\"}"
 	kill -CONT "$(<"$D/replica.pid")" "$(<"$D/replica2.pid")"
 	expect_error 503 "replicas"
 	# Reads do not wait for replicas.
