@@ -47,6 +47,18 @@ req_begin(struct req *r, FCGX_Request *fx)
 		r->content_type = NULL;
 }
 
+int
+req_body_done(const struct req *r)
+{
+	const char *cl = FCGX_GetParam("CONTENT_LENGTH", r->fx->envp);
+
+	if (cl == NULL || *cl == '\0' || r->content_length == 0)
+		return 1;
+	if (r->content_length < 0)
+		return 0;   /* malformed: how much is left is unknown */
+	return r->body != NULL && r->body_len == (size_t)r->content_length;
+}
+
 void
 req_end(struct req *r)
 {

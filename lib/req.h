@@ -41,6 +41,11 @@ struct req {
 
 /* Prepares r for the request just accepted on fx. */
 void req_begin(struct req *r, FCGX_Request *fx);
+/*
+ * 1 when nothing of the request body is left to read: there was none, or
+ * req_read_body() read all of it.
+ */
+int req_body_done(const struct req *r);
 /* Frees what the request owned; r can be reused. */
 void req_end(struct req *r);
 

@@ -1,5 +1,7 @@
 #include "service.h"
 
+#include <sys/socket.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +84,17 @@ usage(const char *prog)
 	    prog);
 }
 
+/* 1 if fd is a listening socket of the unix domain. */
+static int
+listens_on_unix_socket(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	return getsockname(fd, (struct sockaddr *)&ss, &len) == 0 &&
+	    ss.ss_family == AF_UNIX;
+}
+
 int
 service_main(int argc, char **argv, const struct service_def *def)
 {
@@ -90,7 +103,7 @@ service_main(int argc, char **argv, const struct service_def *def)
 	FCGX_Request fx;
 	struct req r;
 	char err[512];
-	int ch, check_only = 0, internal = 0;
+	int ch, check_only = 0, internal = 0, unix_listen;
 
 	while ((ch = getopt(argc, argv, "enI")) != -1) {
 		switch (ch) {
@@ -140,11 +153,22 @@ service_main(int argc, char **argv, const struct service_def *def)
 		fatalx("FCGX_InitRequest failed");
 	log_info("worker ready (%s pool)", internal ? "internal" : "public");
 
+	unix_listen = listens_on_unix_socket(0);
 	while (FCGX_Accept_r(&fx) >= 0) {
 		req_begin(&r, &fx);
 		log_set_request_id(r.request_id);
 		router_dispatch(def->routes, def->nroutes, &r, SERVICE_MAX_BODY,
 		    &svc);
+		/*
+		 * libfcgi closes a connection with shutdown(), then waits for
+		 * nginx to close its end and reads to EOF: three system calls
+		 * and a wait on nginx before the next accept, there so that
+		 * TCP does not answer data still unread with a reset.  On a
+		 * unix socket nothing is reset: once the body is read whole,
+		 * a detached request is closed at once.
+		 */
+		if (unix_listen && req_body_done(&r))
+			FCGX_Detach(&fx);
 		req_end(&r);
 		log_set_request_id(NULL);
 		FCGX_Finish_r(&fx);

@@ -8,12 +8,15 @@
 #   c1  nginx answering a fixed JSON itself
 #   c2  nginx -> a minimal libfcgi responder (same socket kind, same pool size)
 #   c3  the same responder doing one GET on a persistent hiredis connection
+#   c3d c3 closing each connection at once, as the services do (not a
+#       ceiling of the issue's: it shows what the services' close saves)
 # Rounds are interleaved (every scenario once per round) and each figure is
 # the median over the rounds.  CPU per request is the server side's: nginx,
 # every worker and Redis, from /proc, over the requests wrk completed.
 #
 # BENCH_SECONDS (5) per measurement, BENCH_ROUNDS (3), BENCH_CONNS (32),
-# WORKERS (pool size, default the number of cores).
+# WORKERS (pool size, default the number of cores), BENCH_SCENARIOS and
+# BENCH_EVERYSEC (below).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -43,8 +46,9 @@ rm -rf "$RUN_DIR"
 
 echo "starting the bench stack (pools of $WORKERS)"
 "$stack" start redis users-internal tasks-internal users tasks >/dev/null
-for kind in fixed redis; do
-	flag=""; [[ $kind == redis ]] && flag=-r
+for kind in fixed redis redis-close; do
+	flag=""
+	case $kind in redis) flag=-r ;; redis-close) flag=-rd ;; esac
 	setsid spawn-fcgi -n -s "$RUN_DIR/ceiling-$kind.sock" -M 0660 -- \
 		/usr/bin/multiwatch -f "$WORKERS" -- "$top/$BUILD/bin/ceiling" $flag \
 		</dev/null >>"$RUN_DIR/logs/ceiling.log" 2>&1 &
@@ -54,6 +58,7 @@ mkdir -p "$RUN_DIR/conf/extra"
 cat >"$RUN_DIR/conf/extra/bench.conf" <<CONF
 upstream ceiling_fixed { server unix:$RUN_DIR/ceiling-fixed.sock; }
 upstream ceiling_redis { server unix:$RUN_DIR/ceiling-redis.sock; }
+upstream ceiling_redis_close { server unix:$RUN_DIR/ceiling-redis-close.sock; }
 server {
     listen 127.0.0.1:$CEIL_PORT backlog=4096;
     add_header X-Request-ID \$req_id always;
@@ -61,6 +66,7 @@ server {
     location = /c1 { return 200 '{"status":"ok"}'; }
     location = /c2 { include $RUN_DIR/conf/fastcgi.conf; fastcgi_pass ceiling_fixed; }
     location = /c3 { include $RUN_DIR/conf/fastcgi.conf; fastcgi_pass ceiling_redis; }
+    location = /c3d { include $RUN_DIR/conf/fastcgi.conf; fastcgi_pass ceiling_redis_close; }
 }
 CONF
 "$stack" start nginx >/dev/null
@@ -103,7 +109,7 @@ tck=$(getconf CLK_TCK)
 # measure NAME: one wrk run; appends "rps p50 p99 max non2xx cpu_us" to $out/NAME.
 measure() {
 	local name=$1 url=$base t0 t1 line
-	[[ $name == c? ]] && url=http://127.0.0.1:$CEIL_PORT
+	[[ $name == c? || $name == c3d ]] && url=http://127.0.0.1:$CEIL_PORT
 	t0=$(cpu_ticks)
 	line=$(SCENARIO=$name wrk -t1 -c"$CONNS" -d"${SECS}s" --timeout 5s \
 		-s tests/load/bench.lua "$url" | grep '^result')
@@ -116,9 +122,16 @@ measure() {
 	}' <<<"$line" >>"$out/$name"
 }
 
-SCENARIOS=(c1 c2 c3 get_user get_task list_tasks aggregate create_task update_task mixed)
+# BENCH_SCENARIOS narrows a run to some scenarios (c3 is always measured:
+# every ratio is to it); BENCH_EVERYSEC lists the writes measured again
+# with appendfsync everysec ("" for none).
+SCENARIOS=(c1 c2 c3 c3d get_user get_task list_tasks aggregate create_task update_task mixed)
+if [[ -n ${BENCH_SCENARIOS:-} ]]; then
+	SCENARIOS=(c3)
+	for s in $BENCH_SCENARIOS; do [[ $s == c3 ]] || SCENARIOS+=("$s"); done
+fi
 # The writes again with appendfsync everysec: the cost of the default.
-EVERYSEC=(create_task update_task)
+read -ra EVERYSEC <<<"${BENCH_EVERYSEC-create_task update_task}"
 for s in "${SCENARIOS[@]}" "${EVERYSEC[@]/%/_everysec}"; do rm -f "$out/$s"; done
 for ((r = 1; r <= ROUNDS; r++)); do
 	echo "round $r of $ROUNDS"
@@ -153,6 +166,7 @@ c3_cpu=$(col c3 6)
 		c1) label="ceiling 1: nginx alone" ;;
 		c2) label="ceiling 2: nginx → libfcgi" ;;
 		c3) label="ceiling 3: libfcgi + 1 hiredis GET" ;;
+		c3d) label="ceiling 3, closing as the services do" ;;
 		*_everysec) label="${s%_everysec}, appendfsync everysec" ;;
 		esac
 		awk -v l="$label" -v rps="$rps" -v c3="$c3_rps" -v p50="$p50" -v p99="$p99" \

@@ -31,6 +31,7 @@ local builders = {
   c1 = function() return wrk.format("GET", "/c1") end,
   c2 = function() return wrk.format("GET", "/c2") end,
   c3 = function() return wrk.format("GET", "/c3") end,
+  c3d = function() return wrk.format("GET", "/c3d") end,
   get_user = function() return wrk.format("GET", "/users/" .. pick(users)) end,
   get_task = function() return wrk.format("GET", "/tasks/" .. pick(tasks)) end,
   list_tasks = function()

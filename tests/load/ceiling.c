@@ -4,6 +4,9 @@
  *   ceiling        answers a fixed JSON (ceiling 2: nginx -> libfcgi)
  *   ceiling -r     first does one GET on a persistent hiredis connection
  *                  (ceiling 3: the least GET /users/{id} can cost)
+ *   ceiling -d     closes each connection at once, as the services do on
+ *                  a unix socket (lib/service.c), not by libfcgi's
+ *                  shutdown-and-wait: the row that shows what that saves
  *
  * Runs under spawn-fcgi + multiwatch like the services.  Redis at
  * REDIS_HOST/REDIS_PORT (127.0.0.1:6379).
@@ -25,7 +28,16 @@ main(int argc, char **argv)
 	struct timeval tv = { 1, 0 };
 	redisContext *c = NULL;
 	FCGX_Request fx;
-	int use_redis = argc > 1 && strcmp(argv[1], "-r") == 0;
+	int use_redis = 0, detach = 0, ch;
+
+	while ((ch = getopt(argc, argv, "rd")) != -1) {
+		if (ch == 'r')
+			use_redis = 1;
+		else if (ch == 'd')
+			detach = 1;
+		else
+			return 2;
+	}
 
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&fx, 0, 0) != 0)
 		return 1;
@@ -45,6 +57,8 @@ main(int argc, char **argv)
 			freeReplyObject(rep);
 		}
 		FCGX_PutStr(reply, (int)sizeof(reply) - 1, fx.out);
+		if (detach)
+			FCGX_Detach(&fx);
 		FCGX_Finish_r(&fx);
 	}
 	return 0;
