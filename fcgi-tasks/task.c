@@ -34,13 +34,11 @@ task_from_record(struct task *t, const char *id, const char *raw)
 {
 	struct json_object *o, *d;
 	const char *user, *title, *status, *created, *updated;
-	char why[64];
 	int rc = -1;
 
 	memset(t, 0, sizeof(*t));
 	snprintf(t->id, sizeof(t->id), "%s", id);
-	if (jsonx_parse_object(raw, strlen(raw), &o, why, sizeof(why)) !=
-	    API_OK)
+	if ((o = jsonx_parse_record(raw, strlen(raw))) == NULL)
 		return -1;
 	user = jsonx_get_str(o, "userId");
 	title = jsonx_get_str(o, "title");

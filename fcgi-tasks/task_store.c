@@ -27,26 +27,6 @@ static struct store_script delete_script = { .writes = 1, .src =
     "redis.call('SREM', KEYS[2], ARGV[2])\n"
     "return 'ok'\n" };
 
-/*
- * Returns id, record, id, record, ... (record false when the index names a
- * task that is gone).  MGET in slices: unpack() has a stack limit.
- */
-static struct store_script list_script = { .src =
-    "local ids = redis.call('SMEMBERS', KEYS[1])\n"
-    "local out = {}\n"
-    "for i = 1, #ids, 500 do\n"
-    "  local keys = {}\n"
-    "  for j = i, math.min(i + 499, #ids) do\n"
-    "    keys[#keys + 1] = 'task:' .. ids[j]\n"
-    "  end\n"
-    "  local recs = redis.call('MGET', unpack(keys))\n"
-    "  for k = 1, #keys do\n"
-    "    out[#out + 1] = ids[i + k - 1]\n"
-    "    out[#out + 1] = recs[k]\n"
-    "  end\n"
-    "end\n"
-    "return out\n" };
-
 enum api_err
 tstore_create(struct store *st, struct req *r, const struct task *t)
 {
@@ -145,14 +125,19 @@ tstore_list(struct store *st, struct req *r, const char *user_id,
     struct task **tasks, size_t *n)
 {
 	char *index = xasprintf("user:%s:tasks", user_id);
-	const char *argv[] = { index };
+	/*
+	 * One command, no script: each id of the index, then its record (nil
+	 * when the index names a task that is gone).  SORT_RO, as it writes
+	 * nothing: a replica may answer it, a refused write cannot hit it.
+	 */
+	const char *argv[] = { "SORT_RO", index, "BY", "nosort", "GET", "#",
+	    "GET", "task:*" };
 	redisReply *rep;
 	enum api_err rc;
 
 	*tasks = NULL;
 	*n = 0;
-	rc = store_eval(st, &list_script, 1, 1, argv, NULL, &rep, r->detail,
-	    sizeof(r->detail));
+	rc = store_cmd(st, 8, argv, NULL, &rep, r->detail, sizeof(r->detail));
 	if (rc == API_OK && rep->type != REDIS_REPLY_ARRAY)
 		rc = req_fail(r, API_EBADGATEWAY, "Redis: unexpected reply");
 	if (rc != API_OK)

@@ -182,11 +182,11 @@ users_tasks(struct req *r, void *ctx)
 {
 	struct service *svc = ctx;
 	struct httpc_resp resp = { 0 };
-	struct json_object *tasks = NULL, *out;
+	struct json_object *user = NULL;
 	struct query q;
 	struct user u = { 0 };
 	char id[ID_LEN + 1];
-	char *path = NULL;
+	char *path = NULL, *body = NULL;
 	enum api_err rc;
 
 	if ((rc = path_id(r, id)) != API_OK)
@@ -208,21 +208,25 @@ users_tasks(struct req *r, void *ctx)
 		rc = peer_failure(r, &resp);
 		goto out;
 	}
-	tasks = json_tokener_parse(resp.body);
-	if (!json_object_is_type(tasks, json_type_array)) {
+	/*
+	 * The task service's array goes into the answer as it came, once it
+	 * is known to be one whole JSON array: no parse into objects and
+	 * print again of every task.
+	 */
+	if (!jsonx_is_array_text(resp.body, resp.len)) {
 		rc = req_fail(r, API_EBADGATEWAY, "task service: answered "
 		    "something other than a JSON array");
 		goto out;
 	}
-	out = json_object_new_object();
-	json_object_object_add(out, "user", user_to_json(&u));
-	json_object_object_add(out, "tasks", tasks);
-	tasks = NULL;
+	user = user_to_json(&u);
+	body = xasprintf("{\"user\":%s,\"tasks\":%s}",
+	    jsonx_serialize(user, NULL), resp.body);
 	if (resp.total_count[0] != '\0')
 		req_header(r, "X-Total-Count", resp.total_count);
-	req_send(r, 200, out);
+	req_send_raw(r, 200, body, strlen(body));
 out:
-	json_object_put(tasks);
+	json_object_put(user);
+	free(body);
 	httpc_resp_release(&resp);
 	user_release(&u);
 	query_release(&q);

@@ -21,13 +21,11 @@ user_from_record(struct user *u, const char *id, const char *raw)
 {
 	struct json_object *o;
 	const char *name, *email, *created;
-	char why[64];
 	int rc = -1;
 
 	memset(u, 0, sizeof(*u));
 	snprintf(u->id, sizeof(u->id), "%s", id);
-	if (jsonx_parse_object(raw, strlen(raw), &o, why, sizeof(why)) !=
-	    API_OK)
+	if ((o = jsonx_parse_record(raw, strlen(raw))) == NULL)
 		return -1;
 	name = jsonx_get_str(o, "name");
 	email = jsonx_get_str(o, "email");

@@ -262,6 +262,36 @@ out:
 	return rc;
 }
 
+struct json_object *
+jsonx_parse_record(const char *s, size_t len)
+{
+	static struct json_tokener *tok;
+	struct json_object *obj;
+
+	if (tok == NULL && (tok = json_tokener_new_ex(JSONX_MAX_DEPTH)) == NULL)
+		return NULL;
+	json_tokener_reset(tok);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	obj = json_tokener_parse_ex(tok, s, (int)len + 1);
+	if (json_tokener_get_error(tok) != json_tokener_success ||
+	    !json_object_is_type(obj, json_type_object)) {
+		json_object_put(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+int
+jsonx_is_array_text(const char *buf, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
+	    buf[i] == '\n'))
+		i++;
+	return i < len && buf[i] == '[' && jsonx_is_strict(buf, len) == 1;
+}
+
 const char *
 jsonx_serialize(struct json_object *obj, size_t *len)
 {
@@ -284,6 +314,7 @@ jsonx_get_str(struct json_object *obj, const char *key)
 void
 jsonx_add_str(struct json_object *obj, const char *key, const char *value)
 {
-	json_object_object_add(obj, key,
-	    value ? json_object_new_string(value) : NULL);
+	json_object_object_add_ex(obj, key,
+	    value ? json_object_new_string(value) : NULL,
+	    JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT);
 }

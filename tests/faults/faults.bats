@@ -194,6 +194,42 @@ while time.time() < end:
 	"$STACK" start users
 }
 
+@test "a peer answering 200 with something other than one JSON array: 502, never spliced" {
+	port=$((TASKS_PORT + 101))
+	# Answers each GET with the next of these bodies, all 200, all JSON-ish.
+	python3 -c "
+import http.server
+bodies = [b'{\"tasks\": []}', b'[{\"id\": 1}', b'[1] [2]', b'[\"\\\\ud800\"]', b'', b'[]']
+n = [0]
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+    def do_GET(self):
+        b = bodies[n[0] % len(bodies)]; n[0] += 1
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(b)))
+        self.end_headers(); self.wfile.write(b)
+    def log_message(self, *a): pass
+http.server.ThreadingHTTPServer(('127.0.0.1', $port), H).serve_forever()
+" &
+	stub=$!
+	uid=$(new_user)
+	"$STACK" stop users
+	TASK_BASE="http://127.0.0.1:$port" "$STACK" start users
+	wait_until 5 bash -c "echo >/dev/tcp/127.0.0.1/$port"
+	for i in 1 2 3 4 5; do
+		req GET "/users/$uid/tasks"
+		expect_error 502 "task service: answered something other than a JSON array"
+	done
+	# The sixth body is a whole array: spliced as it came.
+	req GET "/users/$uid/tasks"
+	expect_status 200
+	[[ $(jq -c .tasks <<<"$BODY") == "[]" && $(jq -r .user.id <<<"$BODY") == "$uid" ]]
+	kill "$stub"
+	"$STACK" stop users
+	"$STACK" start users
+}
+
 @test "a worker killed (SIGKILL) under load: replaced, others unaffected, no partial record" {
 	uid=$(new_user)
 	mw=$("$STACK" pid tasks)

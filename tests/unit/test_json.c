@@ -63,6 +63,14 @@ main(void)
 	CHECK(P("{\"a\":\"\\ud800\\u0041\"}") == API_EINVALID);
 	CHECK(P("{\"a\":\"\\ud83d\\ude00\"}") == API_OK);
 	CHECK(!jsonx_is_strict("[1,]", 4));
+	CHECK(jsonx_is_array_text("[]", 2));
+	CHECK(jsonx_is_array_text(" [{\"a\":\"\\u00e9\"}]\n", 18));
+	CHECK(!jsonx_is_array_text("{}", 2));
+	CHECK(!jsonx_is_array_text("\"[\"", 3));
+	CHECK(!jsonx_is_array_text("[1] [2]", 7));
+	CHECK(!jsonx_is_array_text("[\"\\ud800\"]", 10));
+	CHECK(!jsonx_is_array_text("[1", 2));
+	CHECK(!jsonx_is_array_text("", 0));
 	CHECK(!jsonx_is_strict("{\"a\" 1}", 7));
 
 	TEST("a NUL byte inside the body is 400, not a truncated parse");

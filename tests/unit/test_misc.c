@@ -1,7 +1,11 @@
 /* Query strings, timestamps, identifiers and error statuses. */
 #include "unit.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "api.h"
 #include "ids.h"
@@ -67,6 +71,47 @@ main(void)
 	ts_format_seed(us, ts);
 	CHECK_STR(ts, "2026-11-28 04:05:06.123456+00:00");
 
+	TEST("timestamps: the calendar arithmetic agrees with gmtime_r/timegm");
+	{
+		uint64_t x = 88172645463325252ULL;   /* xorshift: repeatable */
+		int bad = 0;
+
+		for (int i = 0; i < 200000 && bad < 3; i++) {
+			struct tm tm;
+			char want[TS_BUFSZ];
+			int64_t back;
+			time_t sec;
+
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			/* years 0001 to 9999, and the edges of each day */
+			sec = (time_t)(x % 315537897600ULL) - 62135596800LL;
+			if (i % 4 == 1)
+				sec -= sec % 86400;
+			else if (i % 4 == 2)
+				sec += 86399 - sec % 86400;
+			gmtime_r(&sec, &tm);
+			snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:"
+			    "%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+			    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, i % 1000000);
+			ts_format_rfc3339((int64_t)sec * 1000000 + i % 1000000, ts);
+			if (strcmp(ts, want) != 0 || ts_parse(ts, &back) != 0 ||
+			    back != (int64_t)sec * 1000000 + i % 1000000) {
+				fprintf(stderr, "  %lld: %s, want %s\n",
+				    (long long)sec, ts, want);
+				bad++;
+			}
+		}
+		CHECK(bad == 0);
+	}
+	ts_format_rfc3339(-1, ts);   /* floor, not truncation */
+	CHECK_STR(ts, "1969-12-31T23:59:59.999999Z");
+	CHECK(ts_parse("2024-02-29T00:00:00Z", &us) == 0 &&
+	    us == 1709164800000000LL);
+	CHECK(ts_parse("2023-02-29T00:00:00Z", &us) == 0 &&
+	    us == 1677628800000000LL);   /* carried over, as timegm does */
+
 	TEST("timestamps: both forms parse back to the same instant");
 	CHECK(ts_parse("2026-11-28 04:05:06.123456+00:00", &us) == 0 &&
 	    us == 1795838706123456LL);
@@ -88,6 +133,21 @@ main(void)
 	CHECK(strchr("89ab", id[19]) != NULL);
 	CHECK(strcmp(id, id2) != 0);
 	CHECK(id_parse(id, NULL));
+	{   /* across several refills of the random pool (256 ids each) */
+		static char many[1000][ID_LEN + 1];
+		int bad = 0, same = 0;
+
+		for (int i = 0; i < 1000; i++) {
+			id_new(many[i]);
+			bad += !id_parse(many[i], NULL) || many[i][14] != '4' ||
+			    strchr("89ab", many[i][19]) == NULL;
+		}
+		qsort(many, 1000, sizeof(many[0]), (int (*)(const void *,
+		    const void *))strcmp);
+		for (int i = 1; i < 1000; i++)
+			same += strcmp(many[i - 1], many[i]) == 0;
+		CHECK(bad == 0 && same == 0);
+	}
 
 	TEST("ids: parsing accepts either case and lowercases");
 	CHECK(id_parse("B4436B92-F4F9-4494-A940-DAF4AE567F33", id));
