@@ -182,7 +182,8 @@ rss=$(paste "$out/rss-start" "$out/rss-end" | awk '{r = $2 / $1; if (r > m) m = 
 {
 	echo
 	echo "Medians of $ROUNDS interleaved rounds of ${SECS}s each; wrk -t1 -c$CONNS;" \
-		"pools of $WORKERS workers; $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB;" \
+		"public pools of $WORKERS workers, internal pools of" \
+		"$("$stack" config | sed -n 's/^USERS_INTERNAL_WORKERS=//p'); $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB;" \
 		"$(date -u +%Y-%m-%d)."
 	echo "Worker RSS, largest end/start ratio over all $(wc -l <"$out/rss-start") workers" \
 		"after the whole run: $rss (start kB: $(paste -sd' ' "$out/rss-start");" \

@@ -13,6 +13,8 @@
 #   FASTCGI_KEEPALIVE  idle FastCGI connections each nginx worker keeps per
 #                  upstream (fastcgi_keep_conn); 0 = a connection per request.
 #                  The caller enforces the sizing rule (stack.sh).  [0]
+#   INTERNAL_KEEPALIVE  the same for the two internal pools only (the larger
+#                  of the two applies to them); its rule is stack.sh's.  [0]
 # and, for pools elsewhere (space-separated unix:/path or host:port):
 #   USERS_UPSTREAM USERS_INTERNAL_UPSTREAM TASKS_UPSTREAM TASKS_INTERNAL_UPSTREAM
 set -euo pipefail
@@ -49,8 +51,18 @@ if [[ ${FASTCGI_KEEPALIVE:-0} != 0 ]]; then
 	keepalive="keepalive $FASTCGI_KEEPALIVE;" keep_conn=on
 fi
 
+internal_keepalive=$keepalive internal_keep_conn=$keep_conn
+k=${INTERNAL_KEEPALIVE:-0}
+[[ $k =~ ^[0-9]+$ ]] ||
+	{ echo "render-site: INTERNAL_KEEPALIVE: not a number" >&2; exit 1; }
+if ((k > ${FASTCGI_KEEPALIVE:-0})); then
+	internal_keepalive="keepalive $k;" internal_keep_conn=on
+fi
+
 sed -e "s|@CONF_DIR@|$CONF_DIR|g" \
     -e "s|@KEEPALIVE@|$keepalive|g" -e "s|@KEEP_CONN@|$keep_conn|g" \
+    -e "s|@INTERNAL_KEEPALIVE@|$internal_keepalive|g" \
+    -e "s|@INTERNAL_KEEP_CONN@|$internal_keep_conn|g" \
     -e "s|@LISTEN_ADDR@|$GATEWAY_ADDR|g" -e "s|@GATEWAY_PORT@|$GATEWAY_PORT|g" \
     -e "s|@INTERNAL_ADDR@|$INTERNAL_ADDR|g" \
     -e "s|@USERS_PORT@|$USERS_PORT|g" -e "s|@TASKS_PORT@|$TASKS_PORT|g" \

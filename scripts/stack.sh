@@ -12,6 +12,7 @@
 #                                    Redis); exit 1 unless all answer 200
 #   stack.sh pid COMPONENT           the recorded pid of a running component
 #   stack.sh vars                    the environment variables it reads
+#   stack.sh config                  their values in effect, defaults applied
 #
 # Components: redis users users-internal tasks tasks-internal nginx
 #
@@ -28,13 +29,19 @@
 #   REDIS_PASSWORD AUTH password (also set on the stack's own Redis) [none]
 #   REDIS_APPENDFSYNC  always | everysec                  [always]
 #   WORKERS        default size of every pool            [number of cores]
-#   USERS_WORKERS USERS_INTERNAL_WORKERS TASKS_WORKERS TASKS_INTERNAL_WORKERS
+#   USERS_WORKERS TASKS_WORKERS                          [WORKERS]
+#   USERS_INTERNAL_WORKERS TASKS_INTERNAL_WORKERS
+#                  [NGINX_WORKERS x the other service's public pool + 1]
 #   NGINX_WORKERS  nginx worker processes                 [1]
 #   RATE_LIMIT RATE_BURST  per-client requests/s at the gateway [1000 2000]
 #   CLIENT_TIMEOUT seconds a client may take to send headers or body [10]
 #   FASTCGI_KEEPALIVE  idle FastCGI connections kept per nginx worker and
 #                  upstream (fastcgi_keep_conn); must stay below every
 #                  pool's size divided by NGINX_WORKERS [0: off]
+#   INTERNAL_KEEPALIVE  idle FastCGI connections kept per nginx worker to
+#                  each internal pool; refused unless NGINX_WORKERS x the
+#                  calling public pool's size is below the internal pool's
+#                  [auto: the public pools' size when that holds]
 #   ACCESS_LOG     on | off                               [on]
 #   WORKER_WRAPPER a command each worker runs under, absolute path
 #                  (/usr/bin/valgrind ...)                [none]
@@ -83,9 +90,12 @@ load_config() {
 	WORKERS=${WORKERS:-$cores}
 	USERS_WORKERS=${USERS_WORKERS:-$WORKERS}
 	TASKS_WORKERS=${TASKS_WORKERS:-$WORKERS}
-	USERS_INTERNAL_WORKERS=${USERS_INTERNAL_WORKERS:-$WORKERS}
-	TASKS_INTERNAL_WORKERS=${TASKS_INTERNAL_WORKERS:-$WORKERS}
 	NGINX_WORKERS=${NGINX_WORKERS:-1}
+	# An internal pool serves one public pool of the other service, which
+	# has at most one call in flight per worker; one worker more than
+	# nginx could ever hold connections for keeps one always free.
+	USERS_INTERNAL_WORKERS=${USERS_INTERNAL_WORKERS:-$((NGINX_WORKERS * TASKS_WORKERS + 1))}
+	TASKS_INTERNAL_WORKERS=${TASKS_INTERNAL_WORKERS:-$((NGINX_WORKERS * USERS_WORKERS + 1))}
 	RATE_LIMIT=${RATE_LIMIT:-1000}
 	RATE_BURST=${RATE_BURST:-2000}
 	ACCESS_LOG=${ACCESS_LOG:-on}
@@ -111,6 +121,7 @@ load_config() {
 		    "FASTCGI_KEEPALIVE=$FASTCGI_KEEPALIVE with NGINX_WORKERS=$NGINX_WORKERS" \
 		    "could pin all $v=${!v} workers; keep NGINX_WORKERS x FASTCGI_KEEPALIVE below every pool's size"
 	done
+	internal_keepalive
 	case $REDIS_APPENDFSYNC in always|everysec) ;;
 	*) die "REDIS_APPENDFSYNC: '$REDIS_APPENDFSYNC' is not always or everysec" ;;
 	esac
@@ -224,6 +235,36 @@ start_pool() {
 
 tcp_up() { timeout 1 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
 
+# INTERNAL_KEEPALIVE: kept FastCGI connections to the internal pools only.
+# Their only callers are the other service's public workers, one call in
+# flight each, so each nginx worker holds at most that many connections to
+# an internal pool, busy or idle: with NGINX_WORKERS x the calling pool's
+# size below the internal pool's size, a worker is always free and no
+# request ever waits behind a kept connection (docs/PERFORMANCE.md).
+# "auto" keeps them when that holds and the pools are this stack's own.
+internal_keepalive() {
+	local k=${INTERNAL_KEEPALIVE:-auto} callers
+	callers=$((USERS_WORKERS > TASKS_WORKERS ? USERS_WORKERS : TASKS_WORKERS))
+	if [[ $k == auto ]]; then
+		k=0
+		if [[ -z ${USERS_UPSTREAM:-}${USERS_INTERNAL_UPSTREAM:-}${TASKS_UPSTREAM:-}${TASKS_INTERNAL_UPSTREAM:-} ]] &&
+		    ((NGINX_WORKERS * TASKS_WORKERS < USERS_INTERNAL_WORKERS &&
+		    NGINX_WORKERS * USERS_WORKERS < TASKS_INTERNAL_WORKERS)); then
+			k=$callers
+		fi
+	fi
+	check_int INTERNAL_KEEPALIVE "$k" 0 1024
+	if ((k > 0)); then
+		((NGINX_WORKERS * TASKS_WORKERS < USERS_INTERNAL_WORKERS)) || die \
+		    "INTERNAL_KEEPALIVE: NGINX_WORKERS=$NGINX_WORKERS x TASKS_WORKERS=$TASKS_WORKERS" \
+		    "could pin all USERS_INTERNAL_WORKERS=$USERS_INTERNAL_WORKERS workers"
+		((NGINX_WORKERS * USERS_WORKERS < TASKS_INTERNAL_WORKERS)) || die \
+		    "INTERNAL_KEEPALIVE: NGINX_WORKERS=$NGINX_WORKERS x USERS_WORKERS=$USERS_WORKERS" \
+		    "could pin all TASKS_INTERNAL_WORKERS=$TASKS_INTERNAL_WORKERS workers"
+	fi
+	INTERNAL_KEEPALIVE=$k
+}
+
 nginx_conf() {
 	local user="" access="$RUN_DIR/logs/access.log api buffer=64k flush=1s"
 	local internal="$RUN_DIR/logs/internal-access.log api buffer=64k flush=1s"
@@ -234,7 +275,7 @@ nginx_conf() {
 	    -e "s|@USER_DIRECTIVE@|$user|g" \
 	    "$top/nginx/nginx.conf.in" >"$RUN_DIR/nginx.conf"
 	export GATEWAY_ADDR GATEWAY_PORT INTERNAL_ADDR USERS_PORT TASKS_PORT \
-	    RATE_LIMIT RATE_BURST CLIENT_TIMEOUT FASTCGI_KEEPALIVE
+	    RATE_LIMIT RATE_BURST CLIENT_TIMEOUT FASTCGI_KEEPALIVE INTERNAL_KEEPALIVE
 	# nginx sends to the pools started here unless told of others.
 	export USERS_UPSTREAM=${USERS_UPSTREAM:-$(pool_listen users)}
 	export USERS_INTERNAL_UPSTREAM=${USERS_INTERNAL_UPSTREAM:-$(pool_listen users-internal)}
@@ -328,7 +369,7 @@ reverse() { local i; for ((i = $# ; i > 0; i--)); do echo "${!i}"; done; }
 STACK_VARS=(RUN_DIR BUILD GATEWAY_PORT USERS_PORT TASKS_PORT REDIS_PORT
 	GATEWAY_ADDR INTERNAL_ADDR REDIS_HOST REDIS_PASSWORD REDIS_APPENDFSYNC
 	WORKERS USERS_WORKERS USERS_INTERNAL_WORKERS TASKS_WORKERS
-	TASKS_INTERNAL_WORKERS NGINX_WORKERS RATE_LIMIT RATE_BURST
+	TASKS_INTERNAL_WORKERS NGINX_WORKERS INTERNAL_KEEPALIVE RATE_LIMIT RATE_BURST
 	CLIENT_TIMEOUT ACCESS_LOG WORKER_WRAPPER TASK_BASE USER_SERVICE_BASE
 	USERS_LISTEN USERS_INTERNAL_LISTEN TASKS_LISTEN TASKS_INTERNAL_LISTEN
 	USERS_UPSTREAM USERS_INTERNAL_UPSTREAM TASKS_UPSTREAM TASKS_INTERNAL_UPSTREAM
@@ -357,6 +398,13 @@ health)
 	exit $rc ;;
 pid)
 	running_pid "${1:?component}" ;;
+config)
+	# The settings in effect, defaults worked out (the password hidden).
+	for v in "${STACK_VARS[@]}"; do
+		[[ -n ${!v+set} ]] || continue
+		[[ $v == REDIS_PASSWORD && -n ${!v} ]] && { echo "$v=(set)"; continue; }
+		printf '%s=%s\n' "$v" "${!v}"
+	done ;;
 run)
 	trap 'echo; echo "stopping"; "$0" stop "${list[@]}"; exit 0' INT TERM
 	for c in "${list[@]}"; do start_one "$c"; done

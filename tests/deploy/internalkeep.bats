@@ -1,0 +1,106 @@
+#!/usr/bin/env bats
+# INTERNAL_KEEPALIVE: kept FastCGI connections to the internal pools, on by
+# default.  An internal pool's only callers are the other service's public
+# workers, one call in flight each, so with NGINX_WORKERS x that pool's size
+# below the internal pool's size nginx can never hold every worker: stack.sh
+# sizes the internal pools so by default and refuses a sizing that breaks
+# it; under load far above every pool's size, a worker of each internal pool
+# is always free.
+
+setup_file() {
+	export D=$DEPLOY_DIR/internalkeep
+	rm -rf "$D"
+	mkdir -p "$D"
+	# The defaults, but for the ports: pools of 2, internal pools of 3.
+	export RUN_DIR=$D/stack REDIS_PORT=16397 GATEWAY_PORT=18680 \
+	    USERS_PORT=18605 TASKS_PORT=18602 WORKERS=2 \
+	    RATE_LIMIT=1000000 RATE_BURST=1000000
+	"$TOP/scripts/stack.sh" start >"$D/start.log" 2>&1
+}
+
+teardown_file() {
+	"$TOP/scripts/stack.sh" stop >/dev/null 2>&1
+	true
+}
+
+setup() {
+	load ../helpers
+	BASE=http://127.0.0.1:18680
+}
+
+@test "by default the internal pools are one worker larger than nginx could hold, and kept" {
+	run "$TOP/scripts/stack.sh" config
+	assert_output --partial "USERS_INTERNAL_WORKERS=3"
+	assert_output --partial "TASKS_INTERNAL_WORKERS=3"
+	assert_output --partial "INTERNAL_KEEPALIVE=2"
+	for pool in users-internal tasks-internal; do
+		[[ $(pgrep -P "$("$TOP/scripts/stack.sh" pid "$pool")" | wc -l) == 3 ]]
+	done
+	grep -q "upstream tasks_internal {.*keepalive 2;" "$RUN_DIR/conf/site.conf"
+	grep -q "upstream users_internal {.*keepalive 2;" "$RUN_DIR/conf/site.conf"
+	# The public upstreams are not kept.
+	! grep -q "upstream tasks_public {.*keepalive" "$RUN_DIR/conf/site.conf"
+	! grep -q "upstream users_public {.*keepalive" "$RUN_DIR/conf/site.conf"
+	new_user I >"$D/uid"
+	new_task "$(<"$D/uid")" first >/dev/null
+	req GET "/users/$(<"$D/uid")/tasks"
+	expect_status 200
+	# Idle, nginx's connections to both internal pools are still open.
+	sleep 0.2
+	run bash -c "ss -xa | grep -c '$RUN_DIR/tasks-internal.sock'"
+	((output >= 2)) # the listening socket and a kept connection
+	run bash -c "ss -xa | grep -c '$RUN_DIR/users-internal.sock'"
+	((output >= 2))
+}
+
+@test "a sizing where nginx could hold every worker of an internal pool is refused or left off" {
+	# Asked for: refused, naming the pool.
+	run env RUN_DIR="$D/refused" INTERNAL_KEEPALIVE=2 USERS_INTERNAL_WORKERS=2 \
+	    "$TOP/scripts/stack.sh" status
+	assert_failure
+	assert_output --partial "could pin all USERS_INTERNAL_WORKERS=2"
+	run env RUN_DIR="$D/refused" INTERNAL_KEEPALIVE=1 NGINX_WORKERS=2 \
+	    TASKS_INTERNAL_WORKERS=4 "$TOP/scripts/stack.sh" status
+	assert_failure
+	assert_output --partial "could pin all TASKS_INTERNAL_WORKERS=4"
+	# Left to auto: off, not refused.
+	run env RUN_DIR="$D/refused" USERS_INTERNAL_WORKERS=2 "$TOP/scripts/stack.sh" config
+	assert_output --partial "INTERNAL_KEEPALIVE=0"
+	refute_output --partial "could pin all"
+	# Pools elsewhere (scale-out): their callers are not this stack's to count.
+	run env RUN_DIR="$D/refused" TASKS_UPSTREAM="127.0.0.2:18410" "$TOP/scripts/stack.sh" config
+	assert_output --partial "INTERNAL_KEEPALIVE=0"
+	# More nginx workers: the default internal pools grow with them.
+	run env RUN_DIR="$D/refused" NGINX_WORKERS=2 "$TOP/scripts/stack.sh" config
+	assert_output --partial "USERS_INTERNAL_WORKERS=5"
+	assert_output --partial "INTERNAL_KEEPALIVE=2"
+}
+
+@test "under 2 x 64 connections of cross-service load, each internal pool always has a free worker" {
+	uid=$(<"$D/uid")
+	cat >"$D/create.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"userId":"$uid","title":"under load"}'
+LUA
+	wrk -t1 -c64 -d8s "$BASE/users/$uid/tasks" >"$D/wrk-aggregate.txt" &
+	wrk -t1 -c64 -d8s -s "$D/create.lua" "$BASE/tasks" >"$D/wrk-create.txt" &
+	sleep 1
+	slow=0 bad=0 n=0
+	for i in $(seq 15); do
+		# Straight to each internal pool's socket, as a health check does:
+		# it needs a worker that no kept connection holds.
+		t0=$(date +%s%N)
+		timeout 5 "$TOP/scripts/stack.sh" health users-internal tasks-internal >/dev/null ||
+			bad=$((bad + 1))
+		t1=$(date +%s%N)
+		n=$((n + 1))
+		(((t1 - t0) / 1000000 < 1000)) || slow=$((slow + 1))
+		sleep 0.3
+	done
+	wait
+	echo "# $n health checks of both internal pools under load: $bad failed, $slow slower than 1 s" >&3
+	grep -h "Requests/sec\|Non-2xx\|Socket errors\|Latency" "$D"/wrk-*.txt | sed 's/^/# /' >&3
+	((bad == 0 && slow == 0))
+	! grep -q "Non-2xx\|Socket errors" "$D"/wrk-*.txt
+}
