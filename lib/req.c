@@ -10,13 +10,14 @@
 #include "log.h"
 #include "xmalloc.h"
 
+/* The body's announced length: 0 when none is, -1 when it is malformed. */
 static long
 parse_length(const char *s)
 {
 	long v = 0;
 
 	if (s == NULL || *s == '\0')
-		return -1;
+		return 0;
 	for (; *s != '\0'; s++) {
 		if (*s < '0' || *s > '9' || v > 100000000L)
 			return -1;
@@ -50,12 +51,8 @@ req_begin(struct req *r, FCGX_Request *fx)
 int
 req_body_done(const struct req *r)
 {
-	const char *cl = FCGX_GetParam("CONTENT_LENGTH", r->fx->envp);
-
-	if (cl == NULL || *cl == '\0' || r->content_length == 0)
-		return 1;
-	if (r->content_length < 0)
-		return 0;   /* malformed: how much is left is unknown */
+	if (r->content_length <= 0)   /* malformed: how much is left is unknown */
+		return r->content_length == 0;
 	return r->body != NULL && r->body_len == (size_t)r->content_length;
 }
 
@@ -76,7 +73,7 @@ req_read_body(struct req *r, size_t max)
 {
 	size_t want, got = 0;
 
-	if (r->content_length < 0) {
+	if (r->content_length <= 0) {
 		r->body = xstrdup("");
 		return API_OK;
 	}

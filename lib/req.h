@@ -25,7 +25,7 @@ struct req {
 	const char *query;         /* QUERY_STRING, raw */
 	const char *content_type;  /* CONTENT_TYPE, or NULL */
 	const char *request_id;    /* from the gateway; may be NULL */
-	long content_length;       /* -1 when absent or malformed */
+	long content_length;       /* 0 when absent, -1 when malformed */
 
 	char *body;                /* after req_read_body(), NUL-terminated */
 	size_t body_len;

@@ -243,25 +243,20 @@ tcp_up() { timeout 1 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
 # request ever waits behind a kept connection (docs/PERFORMANCE.md).
 # "auto" keeps them when that holds and the pools are this stack's own.
 internal_keepalive() {
-	local k=${INTERNAL_KEEPALIVE:-auto} callers
-	callers=$((USERS_WORKERS > TASKS_WORKERS ? USERS_WORKERS : TASKS_WORKERS))
+	local k=${INTERNAL_KEEPALIVE:-auto} pool caller broken=""
+
+	for pool in USERS_INTERNAL_WORKERS:TASKS_WORKERS \
+	    TASKS_INTERNAL_WORKERS:USERS_WORKERS; do
+		caller=${pool#*:} pool=${pool%:*}
+		((NGINX_WORKERS * ${!caller} < ${!pool})) || broken="NGINX_WORKERS=$NGINX_WORKERS x $caller=${!caller} could pin all $pool=${!pool} workers"
+	done
 	if [[ $k == auto ]]; then
 		k=0
-		if [[ -z ${USERS_UPSTREAM:-}${USERS_INTERNAL_UPSTREAM:-}${TASKS_UPSTREAM:-}${TASKS_INTERNAL_UPSTREAM:-} ]] &&
-		    ((NGINX_WORKERS * TASKS_WORKERS < USERS_INTERNAL_WORKERS &&
-		    NGINX_WORKERS * USERS_WORKERS < TASKS_INTERNAL_WORKERS)); then
-			k=$callers
-		fi
+		[[ -z $broken && -z ${USERS_UPSTREAM:-}${USERS_INTERNAL_UPSTREAM:-}${TASKS_UPSTREAM:-}${TASKS_INTERNAL_UPSTREAM:-} ]] &&
+			k=$((USERS_WORKERS > TASKS_WORKERS ? USERS_WORKERS : TASKS_WORKERS))
 	fi
 	check_int INTERNAL_KEEPALIVE "$k" 0 1024
-	if ((k > 0)); then
-		((NGINX_WORKERS * TASKS_WORKERS < USERS_INTERNAL_WORKERS)) || die \
-		    "INTERNAL_KEEPALIVE: NGINX_WORKERS=$NGINX_WORKERS x TASKS_WORKERS=$TASKS_WORKERS" \
-		    "could pin all USERS_INTERNAL_WORKERS=$USERS_INTERNAL_WORKERS workers"
-		((NGINX_WORKERS * USERS_WORKERS < TASKS_INTERNAL_WORKERS)) || die \
-		    "INTERNAL_KEEPALIVE: NGINX_WORKERS=$NGINX_WORKERS x USERS_WORKERS=$USERS_WORKERS" \
-		    "could pin all TASKS_INTERNAL_WORKERS=$TASKS_INTERNAL_WORKERS workers"
-	fi
+	((k == 0)) || [[ -z $broken ]] || die "INTERNAL_KEEPALIVE: $broken"
 	INTERNAL_KEEPALIVE=$k
 }
 

@@ -7,20 +7,17 @@
 # it; under load far above every pool's size, a worker of each internal pool
 # is always free.
 
+load own-stack
+
 setup_file() {
-	export D=$DEPLOY_DIR/internalkeep
-	rm -rf "$D"
-	mkdir -p "$D"
 	# The defaults, but for the ports: pools of 2, internal pools of 3.
-	export RUN_DIR=$D/stack REDIS_PORT=16397 GATEWAY_PORT=18680 \
-	    USERS_PORT=18605 TASKS_PORT=18602 WORKERS=2 \
-	    RATE_LIMIT=1000000 RATE_BURST=1000000
-	"$TOP/scripts/stack.sh" start >"$D/start.log" 2>&1
+	export REDIS_PORT=16397 GATEWAY_PORT=18680 USERS_PORT=18605 \
+	    TASKS_PORT=18602 WORKERS=2 RATE_LIMIT=1000000 RATE_BURST=1000000
+	own_stack_start internalkeep
 }
 
 teardown_file() {
-	"$TOP/scripts/stack.sh" stop >/dev/null 2>&1
-	true
+	own_stack_stop
 }
 
 setup() {

@@ -4,19 +4,17 @@
 # where nginx could pin every worker of a pool, and under a load far above
 # the pool size every other route on the same pools still answers quickly.
 
+load own-stack
+
 setup_file() {
-	export D=$DEPLOY_DIR/keepconn
-	rm -rf "$D"
-	mkdir -p "$D"
-	export RUN_DIR=$D/stack REDIS_PORT=16396 GATEWAY_PORT=18580 \
-	    USERS_PORT=18505 TASKS_PORT=18502 WORKERS=2 NGINX_WORKERS=1 \
-	    FASTCGI_KEEPALIVE=1 RATE_LIMIT=1000000 RATE_BURST=1000000
-	"$TOP/scripts/stack.sh" start >"$D/start.log" 2>&1
+	export REDIS_PORT=16396 GATEWAY_PORT=18580 USERS_PORT=18505 \
+	    TASKS_PORT=18502 WORKERS=2 NGINX_WORKERS=1 FASTCGI_KEEPALIVE=1 \
+	    RATE_LIMIT=1000000 RATE_BURST=1000000
+	own_stack_start keepconn
 }
 
 teardown_file() {
-	"$TOP/scripts/stack.sh" stop >/dev/null 2>&1
-	true
+	own_stack_stop
 }
 
 setup() {
