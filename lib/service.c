@@ -161,13 +161,18 @@ service_main(int argc, char **argv, const struct service_def *def)
 		    &svc);
 		/*
 		 * libfcgi closes a connection with shutdown(), then waits for
-		 * nginx to close its end and reads to EOF: three system calls
-		 * and a wait on nginx before the next accept, there so that
-		 * TCP does not answer data still unread with a reset.  On a
-		 * unix socket nothing is reset: once the body is read whole,
-		 * a detached request is closed at once.
+		 * the peer to close its end and reads to EOF: three system
+		 * calls and a wait on nginx before the next accept, there so
+		 * that no peer is cut off while still sending.  On a unix
+		 * socket, once the body is read whole and the end of the
+		 * input has arrived (nginx sends it with the request, so it
+		 * is already in libfcgi's buffer), the peer sends nothing
+		 * more, and a detached request is closed at once.  A peer
+		 * that writes the end of its input later (cgi-fcgi) is waited
+		 * for here rather than cut off with EPIPE.
 		 */
-		if (unix_listen && req_body_done(&r))
+		if (unix_listen && req_body_done(&r) &&
+		    FCGX_GetChar(fx.in) == EOF && FCGX_HasSeenEOF(fx.in) == EOF)
 			FCGX_Detach(&fx);
 		req_end(&r);
 		log_set_request_id(NULL);

@@ -57,7 +57,7 @@ main(int argc, char **argv)
 			freeReplyObject(rep);
 		}
 		FCGX_PutStr(reply, (int)sizeof(reply) - 1, fx.out);
-		if (detach)
+		if (detach && FCGX_GetChar(fx.in) == EOF)
 			FCGX_Detach(&fx);
 		FCGX_Finish_r(&fx);
 	}
