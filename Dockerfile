@@ -10,5 +10,5 @@ RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends make \
     && rm -rf /var/lib/apt/lists/*
 ENV RUN_DIR=/run/taskmgr
 # Which components this container runs is its command, e.g.
-#   scripts/stack.sh run users users-internal
+#   scripts/stack.sh run users users-write users-internal
 ENTRYPOINT ["scripts/stack.sh", "run"]

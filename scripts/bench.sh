@@ -45,7 +45,7 @@ cleanup
 rm -rf "$RUN_DIR"
 
 echo "starting the bench stack (pools of $WORKERS)"
-"$stack" start redis users-internal tasks-internal users tasks >/dev/null
+"$stack" start redis users-internal tasks-internal users-write tasks-write users tasks >/dev/null
 for kind in fixed redis redis-close; do
 	flag=""
 	case $kind in redis) flag=-r ;; redis-close) flag=-rd ;; esac
@@ -97,7 +97,7 @@ cpu_ticks() {
 }
 worker_rss() { # the RSS in kB of every service worker, one a line
 	local c pid
-	for c in users users-internal tasks tasks-internal; do
+	for c in users users-write users-internal tasks tasks-write tasks-internal; do
 		for pid in $(pgrep -P "$("$stack" pid "$c")"); do
 			awk '/^VmRSS/ {print $2}' "/proc/$pid/status"
 		done

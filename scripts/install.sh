@@ -69,14 +69,14 @@ for f in task-manager task-manager-users task-manager-tasks; do
 done
 
 # One socket and one service unit per pool, from the same two templates.
-for pool in users users-internal tasks tasks-internal; do
-	svc=${pool%-internal}
+for pool in users users-write users-internal tasks tasks-write tasks-internal; do
+	svc=${pool%-*}
 	unit=task-manager-$pool
-	if [[ $pool == *-internal ]]; then
-		kind=internal flags=" -I" workers=INTERNAL_WORKERS
-	else
-		kind=public flags="" workers=PUBLIC_WORKERS
-	fi
+	case $pool in
+	*-internal) kind=internal flags=" -I" workers=INTERNAL_WORKERS ;;
+	*-write) kind=write flags="" workers=WRITE_WORKERS ;;
+	*) kind=public flags="" workers=PUBLIC_WORKERS ;;
+	esac
 	for t in socket service; do
 		subst -e "s|@UNIT@|$unit|g" -e "s|@POOL@|$pool|g" \
 		    -e "s|@SERVICE@|$svc|g" -e "s|@KIND@|$kind|g" \

@@ -16,7 +16,8 @@
 #   INTERNAL_KEEPALIVE  the same for the two internal pools only (the larger
 #                  of the two applies to them); its rule is stack.sh's.  [0]
 # and, for pools elsewhere (space-separated unix:/path or host:port):
-#   USERS_UPSTREAM USERS_INTERNAL_UPSTREAM TASKS_UPSTREAM TASKS_INTERNAL_UPSTREAM
+#   USERS_UPSTREAM USERS_WRITE_UPSTREAM USERS_INTERNAL_UPSTREAM
+#   TASKS_UPSTREAM TASKS_WRITE_UPSTREAM TASKS_INTERNAL_UPSTREAM
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,8 +41,10 @@ servers() {
 }
 
 users=$(servers users "${USERS_UPSTREAM:-}")
+users_write=$(servers users-write "${USERS_WRITE_UPSTREAM:-}")
 users_internal=$(servers users-internal "${USERS_INTERNAL_UPSTREAM:-}")
 tasks=$(servers tasks "${TASKS_UPSTREAM:-}")
+tasks_write=$(servers tasks-write "${TASKS_WRITE_UPSTREAM:-}")
 tasks_internal=$(servers tasks-internal "${TASKS_INTERNAL_UPSTREAM:-}")
 
 keepalive="" keep_conn=off
@@ -69,6 +72,8 @@ sed -e "s|@CONF_DIR@|$CONF_DIR|g" \
     -e "s|@RATE_LIMIT@|$RATE_LIMIT|g" -e "s|@RATE_BURST@|$RATE_BURST|g" \
     -e "s|@CLIENT_TIMEOUT@|${CLIENT_TIMEOUT}s|g" -e "s|@FASTCGI_TIMEOUT@|15s|g" \
     -e "s|@ACCESS_LOG@|$ACCESS_LOG|g" -e "s|@INTERNAL_LOG@|$INTERNAL_LOG|g" \
-    -e "s|@USERS_SERVERS@|$users|" -e "s|@USERS_INTERNAL_SERVERS@|$users_internal|" \
-    -e "s|@TASKS_SERVERS@|$tasks|" -e "s|@TASKS_INTERNAL_SERVERS@|$tasks_internal|" \
+    -e "s|@USERS_SERVERS@|$users|" -e "s|@USERS_WRITE_SERVERS@|$users_write|" \
+    -e "s|@USERS_INTERNAL_SERVERS@|$users_internal|" \
+    -e "s|@TASKS_SERVERS@|$tasks|" -e "s|@TASKS_WRITE_SERVERS@|$tasks_write|" \
+    -e "s|@TASKS_INTERNAL_SERVERS@|$tasks_internal|" \
     "$top/nginx/site.conf.in"

@@ -14,7 +14,9 @@
 #   stack.sh vars                    the environment variables it reads
 #   stack.sh config                  their values in effect, defaults applied
 #
-# Components: redis users users-internal tasks tasks-internal nginx
+# Components: redis users users-write users-internal tasks tasks-write
+# tasks-internal nginx.  Each service has three pools: public (clients'
+# reads), write (clients' writes) and internal (the other service's calls).
 #
 # Configuration (environment; defaults suit `make run`):
 #   RUN_DIR        runtime folder: pids, sockets, logs, Redis data  [./run]
@@ -28,10 +30,15 @@
 #                  master, and the stack starts no Redis  [none]
 #   REDIS_PASSWORD AUTH password (also set on the stack's own Redis) [none]
 #   REDIS_APPENDFSYNC  always | everysec                  [always]
-#   WORKERS        default size of every pool            [number of cores]
+#   WORKERS        default size of the public pools      [number of cores]
 #   USERS_WORKERS TASKS_WORKERS                          [WORKERS]
+#   WRITE_WORKERS  default size of the write pools, whose workers mostly
+#                  wait for Redis's fsync: the more of them, the more
+#                  writes one fsync carries               [16]
+#   USERS_WRITE_WORKERS TASKS_WRITE_WORKERS              [WRITE_WORKERS]
 #   USERS_INTERNAL_WORKERS TASKS_INTERNAL_WORKERS
-#                  [NGINX_WORKERS x the other service's public pool + 1]
+#                  [NGINX_WORKERS x the other service's public and write
+#                   pools + 1]
 #   NGINX_WORKERS  nginx worker processes                 [1]
 #   RATE_LIMIT RATE_BURST  per-client requests/s at the gateway [1000 2000]
 #   CLIENT_TIMEOUT seconds a client may take to send headers or body [10]
@@ -40,16 +47,15 @@
 #                  pool's size divided by NGINX_WORKERS [0: off]
 #   INTERNAL_KEEPALIVE  idle FastCGI connections kept per nginx worker to
 #                  each internal pool; refused unless NGINX_WORKERS x the
-#                  calling public pool's size is below the internal pool's
-#                  [auto: the public pools' size when that holds]
+#                  calling pools' size is below the internal pool's
+#                  [auto: the largest callers' size when that holds]
 #   ACCESS_LOG     on | off                               [on]
 #   WORKER_WRAPPER a command each worker runs under, absolute path
 #                  (/usr/bin/valgrind ...)                [none]
-#   USERS_LISTEN USERS_INTERNAL_LISTEN TASKS_LISTEN TASKS_INTERNAL_LISTEN
-#                  where a pool listens: unix:/path or host:port
-#                                                  [unix:RUN_DIR/<pool>.sock]
-#   USERS_UPSTREAM USERS_INTERNAL_UPSTREAM TASKS_UPSTREAM TASKS_INTERNAL_UPSTREAM
-#                  the pools nginx sends to, space-separated unix:/path or
+#   <POOL>_LISTEN  where a pool listens: unix:/path or host:port, for
+#                  POOL = USERS USERS_WRITE USERS_INTERNAL TASKS TASKS_WRITE
+#                  TASKS_INTERNAL                  [unix:RUN_DIR/<pool>.sock]
+#   <POOL>_UPSTREAM the pools nginx sends to, space-separated unix:/path or
 #                  host:port (pools on other machines)  [the pool's _LISTEN]
 #   plus what the workers read (see docs/CONFIGURATION.md).
 set -euo pipefail
@@ -65,7 +71,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 RUN_DIR=${RUN_DIR:-$top/run}
 BUILD=${BUILD:-build/release}
 case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
-COMPONENTS=(redis users-internal tasks-internal users tasks nginx)
+COMPONENTS=(redis users-internal tasks-internal users-write tasks-write users tasks nginx)
+POOLS=(users users-write users-internal tasks tasks-write tasks-internal)
 
 die() { echo "stack: $*" >&2; exit 1; }
 
@@ -90,12 +97,15 @@ load_config() {
 	WORKERS=${WORKERS:-$cores}
 	USERS_WORKERS=${USERS_WORKERS:-$WORKERS}
 	TASKS_WORKERS=${TASKS_WORKERS:-$WORKERS}
+	WRITE_WORKERS=${WRITE_WORKERS:-16}
+	USERS_WRITE_WORKERS=${USERS_WRITE_WORKERS:-$WRITE_WORKERS}
+	TASKS_WRITE_WORKERS=${TASKS_WRITE_WORKERS:-$WRITE_WORKERS}
 	NGINX_WORKERS=${NGINX_WORKERS:-1}
-	# An internal pool serves one public pool of the other service, which
-	# has at most one call in flight per worker; one worker more than
-	# nginx could ever hold connections for keeps one always free.
-	USERS_INTERNAL_WORKERS=${USERS_INTERNAL_WORKERS:-$((NGINX_WORKERS * TASKS_WORKERS + 1))}
-	TASKS_INTERNAL_WORKERS=${TASKS_INTERNAL_WORKERS:-$((NGINX_WORKERS * USERS_WORKERS + 1))}
+	# An internal pool serves the public and write pools of the other
+	# service, which have at most one call in flight per worker; one worker
+	# more than nginx could ever hold connections for keeps one always free.
+	USERS_INTERNAL_WORKERS=${USERS_INTERNAL_WORKERS:-$((NGINX_WORKERS * (TASKS_WORKERS + TASKS_WRITE_WORKERS) + 1))}
+	TASKS_INTERNAL_WORKERS=${TASKS_INTERNAL_WORKERS:-$((NGINX_WORKERS * (USERS_WORKERS + USERS_WRITE_WORKERS) + 1))}
 	RATE_LIMIT=${RATE_LIMIT:-1000}
 	RATE_BURST=${RATE_BURST:-2000}
 	ACCESS_LOG=${ACCESS_LOG:-on}
@@ -103,8 +113,7 @@ load_config() {
 	for v in GATEWAY_PORT USERS_PORT TASKS_PORT REDIS_PORT; do
 		check_int "$v" "${!v}" 1 65535
 	done
-	for v in WORKERS USERS_WORKERS TASKS_WORKERS USERS_INTERNAL_WORKERS \
-	    TASKS_INTERNAL_WORKERS NGINX_WORKERS; do
+	for v in WORKERS WRITE_WORKERS NGINX_WORKERS $(pool_vars _WORKERS); do
 		check_int "$v" "${!v}" 1 256
 	done
 	check_int RATE_LIMIT "$RATE_LIMIT" 1 1000000
@@ -115,8 +124,7 @@ load_config() {
 	# A kept connection pins a libfcgi worker: if nginx may keep as many
 	# connections as a pool has workers, every worker waits on an idle
 	# connection and new requests wait until they time out (STACK-NOTES).
-	for v in USERS_WORKERS USERS_INTERNAL_WORKERS TASKS_WORKERS \
-	    TASKS_INTERNAL_WORKERS; do
+	for v in $(pool_vars _WORKERS); do
 		((NGINX_WORKERS * FASTCGI_KEEPALIVE < ${!v})) || die \
 		    "FASTCGI_KEEPALIVE=$FASTCGI_KEEPALIVE with NGINX_WORKERS=$NGINX_WORKERS" \
 		    "could pin all $v=${!v} workers; keep NGINX_WORKERS x FASTCGI_KEEPALIVE below every pool's size"
@@ -134,6 +142,11 @@ load_config() {
 }
 
 pidfile() { echo "$RUN_DIR/pids/$1.pid"; }
+
+# pool_var POOL SUFFIX: the variable of POOL's setting (tasks-internal
+# _LISTEN: TASKS_INTERNAL_LISTEN); pool_vars SUFFIX: that of every pool.
+pool_var() { local v=${1^^}$2; echo "${v//-/_}"; }
+pool_vars() { local p; for p in "${POOLS[@]}"; do pool_var "$p" "$1"; done; }
 
 # Every component runs in a session of its own (setsid, which keeps the pid
 # here): a Ctrl-C at the terminal reaches this script alone, which then stops
@@ -196,12 +209,9 @@ start_redis() {
 	wait_for redis redis_up
 }
 
-# listen_var POOL: the variable that says where POOL listens (TASKS_INTERNAL_LISTEN).
-listen_var() { local v=${1^^}_LISTEN; echo "${v//-/_}"; }
-
 # pool_listen POOL: where POOL listens: unix:/path (RUN_DIR/POOL.sock unless
 # its _LISTEN variable says otherwise) or host:port.
-pool_listen() { local v; v=$(listen_var "$1"); echo "${!v:-unix:$RUN_DIR/$1.sock}"; }
+pool_listen() { local v; v=$(pool_var "$1" _LISTEN); echo "${!v:-unix:$RUN_DIR/$1.sock}"; }
 
 # A pool: spawn-fcgi hands the listening socket to multiwatch, which keeps N
 # workers.  It listens on a unix socket in RUN_DIR, or on host:port when
@@ -209,7 +219,7 @@ pool_listen() { local v; v=$(listen_var "$1"); echo "${!v:-unix:$RUN_DIR/$1.sock
 # address: only nginx may reach a pool (see STACK-NOTES, CVE-2025-23016).
 start_pool() {
 	local name=$1 bin=$2 n=$3 flag=${4:-} var listen where
-	var=$(listen_var "$name")
+	var=$(pool_var "$name" _LISTEN)
 	listen=$(pool_listen "$name")
 	[[ -x $bin ]] || die "$bin is missing: run make first"
 	"$bin" -n >/dev/null || die "$name: the configuration is invalid"
@@ -236,24 +246,30 @@ start_pool() {
 tcp_up() { timeout 1 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
 
 # INTERNAL_KEEPALIVE: kept FastCGI connections to the internal pools only.
-# Their only callers are the other service's public workers, one call in
-# flight each, so each nginx worker holds at most that many connections to
-# an internal pool, busy or idle: with NGINX_WORKERS x the calling pool's
-# size below the internal pool's size, a worker is always free and no
+# Their only callers are the other service's public and write workers, one
+# call in flight each, so each nginx worker holds at most that many
+# connections to an internal pool, busy or idle: with NGINX_WORKERS x the
+# callers below the internal pool's size, a worker is always free and no
 # request ever waits behind a kept connection (docs/PERFORMANCE.md).
 # "auto" keeps them when that holds and the pools are this stack's own.
 internal_keepalive() {
-	local k=${INTERNAL_KEEPALIVE:-auto} pool caller broken=""
+	local k=${INTERNAL_KEEPALIVE:-auto} pool svc callers most=0 broken="" v
 
-	for pool in USERS_INTERNAL_WORKERS:TASKS_WORKERS \
-	    TASKS_INTERNAL_WORKERS:USERS_WORKERS; do
-		caller=${pool#*:} pool=${pool%:*}
-		((NGINX_WORKERS * ${!caller} < ${!pool})) || broken="NGINX_WORKERS=$NGINX_WORKERS x $caller=${!caller} could pin all $pool=${!pool} workers"
+	for pool in USERS_INTERNAL_WORKERS:TASKS TASKS_INTERNAL_WORKERS:USERS; do
+		svc=${pool#*:} pool=${pool%:*}
+		v=${svc}_WORKERS
+		callers=${!v}
+		v=${svc}_WRITE_WORKERS
+		callers=$((callers + ${!v}))
+		((callers > most)) && most=$callers
+		((NGINX_WORKERS * callers < ${!pool})) || broken="NGINX_WORKERS=$NGINX_WORKERS x ${svc}_WORKERS + ${svc}_WRITE_WORKERS=$callers could pin all $pool=${!pool} workers"
 	done
 	if [[ $k == auto ]]; then
-		k=0
-		[[ -z $broken && -z ${USERS_UPSTREAM:-}${USERS_INTERNAL_UPSTREAM:-}${TASKS_UPSTREAM:-}${TASKS_INTERNAL_UPSTREAM:-} ]] &&
-			k=$((USERS_WORKERS > TASKS_WORKERS ? USERS_WORKERS : TASKS_WORKERS))
+		k=$most
+		[[ -z $broken ]] || k=0
+		for v in $(pool_vars _UPSTREAM); do
+			[[ -z ${!v:-} ]] || k=0
+		done
 	fi
 	check_int INTERNAL_KEEPALIVE "$k" 0 1024
 	((k == 0)) || [[ -z $broken ]] || die "INTERNAL_KEEPALIVE: $broken"
@@ -272,10 +288,11 @@ nginx_conf() {
 	export GATEWAY_ADDR GATEWAY_PORT INTERNAL_ADDR USERS_PORT TASKS_PORT \
 	    RATE_LIMIT RATE_BURST CLIENT_TIMEOUT FASTCGI_KEEPALIVE INTERNAL_KEEPALIVE
 	# nginx sends to the pools started here unless told of others.
-	export USERS_UPSTREAM=${USERS_UPSTREAM:-$(pool_listen users)}
-	export USERS_INTERNAL_UPSTREAM=${USERS_INTERNAL_UPSTREAM:-$(pool_listen users-internal)}
-	export TASKS_UPSTREAM=${TASKS_UPSTREAM:-$(pool_listen tasks)}
-	export TASKS_INTERNAL_UPSTREAM=${TASKS_INTERNAL_UPSTREAM:-$(pool_listen tasks-internal)}
+	local pool v
+	for pool in "${POOLS[@]}"; do
+		v=$(pool_var "$pool" _UPSTREAM)
+		export "$v=${!v:-$(pool_listen "$pool")}"
+	done
 	SOCK_DIR=$RUN_DIR CONF_DIR=$RUN_DIR/conf ACCESS_LOG=$access \
 	    INTERNAL_LOG=$internal "$top/scripts/render-site.sh" \
 	    >"$RUN_DIR/conf/site.conf" || die "nginx: cannot write its configuration"
@@ -292,16 +309,19 @@ start_nginx() {
 }
 
 start_one() {
+	local v
 	if running_pid "$1" >/dev/null; then
 		echo "$1: already running (pid $(running_pid "$1"))"
 		return
 	fi
 	case $1 in
 	redis) start_redis ;;
-	users) start_pool users "$BUILD/bin/fcgi-users" "$USERS_WORKERS" ;;
-	users-internal) start_pool users-internal "$BUILD/bin/fcgi-users" "$USERS_INTERNAL_WORKERS" -I ;;
-	tasks) start_pool tasks "$BUILD/bin/fcgi-tasks" "$TASKS_WORKERS" ;;
-	tasks-internal) start_pool tasks-internal "$BUILD/bin/fcgi-tasks" "$TASKS_INTERNAL_WORKERS" -I ;;
+	users | users-write | tasks | tasks-write)
+		v=$(pool_var "$1" _WORKERS)
+		start_pool "$1" "$BUILD/bin/fcgi-${1%-write}" "${!v}" ;;
+	users-internal | tasks-internal)
+		v=$(pool_var "$1" _WORKERS)
+		start_pool "$1" "$BUILD/bin/fcgi-${1%-internal}" "${!v}" -I ;;
 	nginx) start_nginx ;;
 	*) die "unknown component '$1'" ;;
 	esac
@@ -352,7 +372,8 @@ health_one() {
 	case $1 in
 	redis) redis_up && ok=1 ;;
 	nginx) http_up "$GATEWAY_PORT" && ok=1 ;;
-	users|users-internal|tasks|tasks-internal) pool_health "$1" && ok=1 ;;
+	users | users-write | users-internal | tasks | tasks-write | tasks-internal)
+		pool_health "$1" && ok=1 ;;
 	*) die "unknown component '$1'" ;;
 	esac
 	if [[ -n ${ok:-} ]]; then echo "$1: healthy"; else echo "$1: unhealthy"; return 1; fi
@@ -363,12 +384,10 @@ reverse() { local i; for ((i = $# ; i > 0; i--)); do echo "${!i}"; done; }
 # Every variable this script reads (the header above documents each).
 STACK_VARS=(RUN_DIR BUILD GATEWAY_PORT USERS_PORT TASKS_PORT REDIS_PORT
 	GATEWAY_ADDR INTERNAL_ADDR REDIS_HOST REDIS_PASSWORD REDIS_APPENDFSYNC
-	WORKERS USERS_WORKERS USERS_INTERNAL_WORKERS TASKS_WORKERS
-	TASKS_INTERNAL_WORKERS NGINX_WORKERS INTERNAL_KEEPALIVE RATE_LIMIT RATE_BURST
-	CLIENT_TIMEOUT ACCESS_LOG WORKER_WRAPPER TASK_BASE USER_SERVICE_BASE
-	USERS_LISTEN USERS_INTERNAL_LISTEN TASKS_LISTEN TASKS_INTERNAL_LISTEN
-	USERS_UPSTREAM USERS_INTERNAL_UPSTREAM TASKS_UPSTREAM TASKS_INTERNAL_UPSTREAM
-	REDIS_SENTINELS FASTCGI_KEEPALIVE)
+	WORKERS WRITE_WORKERS $(pool_vars _WORKERS) NGINX_WORKERS
+	INTERNAL_KEEPALIVE RATE_LIMIT RATE_BURST CLIENT_TIMEOUT ACCESS_LOG
+	WORKER_WRAPPER TASK_BASE USER_SERVICE_BASE $(pool_vars _LISTEN)
+	$(pool_vars _UPSTREAM) REDIS_SENTINELS FASTCGI_KEEPALIVE)
 
 cmd=${1:-}
 shift || true

@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # INTERNAL_KEEPALIVE: kept FastCGI connections to the internal pools, on by
 # default.  An internal pool's only callers are the other service's public
-# workers, one call in flight each, so with NGINX_WORKERS x that pool's size
-# below the internal pool's size nginx can never hold every worker: stack.sh
+# and write workers, one call in flight each, so with NGINX_WORKERS x their
+# number below the internal pool's size nginx can never hold every worker: stack.sh
 # sizes the internal pools so by default and refuses a sizing that breaks
 # it; under load far above every pool's size, a worker of each internal pool
 # is always free.
@@ -10,9 +10,11 @@
 load own-stack
 
 setup_file() {
-	# The defaults, but for the ports: pools of 2, internal pools of 3.
+	# The defaults, but for the ports: public and write pools of 2, so
+	# internal pools of 1 x (2 + 2) + 1 = 5.
 	export REDIS_PORT=16397 GATEWAY_PORT=18680 USERS_PORT=18605 \
-	    TASKS_PORT=18602 WORKERS=2 RATE_LIMIT=1000000 RATE_BURST=1000000
+	    TASKS_PORT=18602 WORKERS=2 WRITE_WORKERS=2 RATE_LIMIT=1000000 \
+	    RATE_BURST=1000000
 	own_stack_start internalkeep
 }
 
@@ -27,17 +29,19 @@ setup() {
 
 @test "by default the internal pools are one worker larger than nginx could hold, and kept" {
 	run "$TOP/scripts/stack.sh" config
-	assert_output --partial "USERS_INTERNAL_WORKERS=3"
-	assert_output --partial "TASKS_INTERNAL_WORKERS=3"
-	assert_output --partial "INTERNAL_KEEPALIVE=2"
+	assert_output --partial "USERS_INTERNAL_WORKERS=5"
+	assert_output --partial "TASKS_INTERNAL_WORKERS=5"
+	assert_output --partial "INTERNAL_KEEPALIVE=4"
 	for pool in users-internal tasks-internal; do
-		[[ $(pgrep -P "$("$TOP/scripts/stack.sh" pid "$pool")" | wc -l) == 3 ]]
+		[[ $(pgrep -P "$("$TOP/scripts/stack.sh" pid "$pool")" | wc -l) == 5 ]]
 	done
-	grep -q "upstream tasks_internal {.*keepalive 2;" "$RUN_DIR/conf/site.conf"
-	grep -q "upstream users_internal {.*keepalive 2;" "$RUN_DIR/conf/site.conf"
-	# The public upstreams are not kept.
-	! grep -q "upstream tasks_public {.*keepalive" "$RUN_DIR/conf/site.conf"
-	! grep -q "upstream users_public {.*keepalive" "$RUN_DIR/conf/site.conf"
+	grep -q "upstream tasks_internal {.*keepalive 4;" "$RUN_DIR/conf/site.conf"
+	grep -q "upstream users_internal {.*keepalive 4;" "$RUN_DIR/conf/site.conf"
+	# The public and write upstreams are not kept.
+	for u in tasks_public users_public tasks_write users_write; do
+		grep -q "upstream $u  *{" "$RUN_DIR/conf/site.conf"
+		! grep -q "upstream $u  *{.*keepalive" "$RUN_DIR/conf/site.conf"
+	done
 	new_user I >"$D/uid"
 	new_task "$(<"$D/uid")" first >/dev/null
 	req GET "/users/$(<"$D/uid")/tasks"
@@ -52,16 +56,16 @@ setup() {
 
 @test "a sizing where nginx could hold every worker of an internal pool is refused or left off" {
 	# Asked for: refused, naming the pool.
-	run env RUN_DIR="$D/refused" INTERNAL_KEEPALIVE=2 USERS_INTERNAL_WORKERS=2 \
+	run env RUN_DIR="$D/refused" INTERNAL_KEEPALIVE=2 USERS_INTERNAL_WORKERS=4 \
 	    "$TOP/scripts/stack.sh" status
 	assert_failure
-	assert_output --partial "could pin all USERS_INTERNAL_WORKERS=2"
+	assert_output --partial "could pin all USERS_INTERNAL_WORKERS=4"
 	run env RUN_DIR="$D/refused" INTERNAL_KEEPALIVE=1 NGINX_WORKERS=2 \
 	    TASKS_INTERNAL_WORKERS=4 "$TOP/scripts/stack.sh" status
 	assert_failure
 	assert_output --partial "could pin all TASKS_INTERNAL_WORKERS=4"
 	# Left to auto: off, not refused.
-	run env RUN_DIR="$D/refused" USERS_INTERNAL_WORKERS=2 "$TOP/scripts/stack.sh" config
+	run env RUN_DIR="$D/refused" USERS_INTERNAL_WORKERS=4 "$TOP/scripts/stack.sh" config
 	assert_output --partial "INTERNAL_KEEPALIVE=0"
 	refute_output --partial "could pin all"
 	# Pools elsewhere (scale-out): their callers are not this stack's to count.
@@ -69,8 +73,13 @@ setup() {
 	assert_output --partial "INTERNAL_KEEPALIVE=0"
 	# More nginx workers: the default internal pools grow with them.
 	run env RUN_DIR="$D/refused" NGINX_WORKERS=2 "$TOP/scripts/stack.sh" config
-	assert_output --partial "USERS_INTERNAL_WORKERS=5"
-	assert_output --partial "INTERNAL_KEEPALIVE=2"
+	assert_output --partial "USERS_INTERNAL_WORKERS=9"
+	assert_output --partial "INTERNAL_KEEPALIVE=4"
+	# A larger write pool: the same.
+	run env RUN_DIR="$D/refused" TASKS_WRITE_WORKERS=6 "$TOP/scripts/stack.sh" config
+	assert_output --partial "USERS_INTERNAL_WORKERS=9"
+	assert_output --partial "TASKS_INTERNAL_WORKERS=5"
+	assert_output --partial "INTERNAL_KEEPALIVE=8"
 }
 
 @test "under 2 x 64 connections of cross-service load, each internal pool always has a free worker" {

@@ -8,7 +8,7 @@ load own-stack
 
 setup_file() {
 	export REDIS_PORT=16396 GATEWAY_PORT=18580 USERS_PORT=18505 \
-	    TASKS_PORT=18502 WORKERS=2 NGINX_WORKERS=1 FASTCGI_KEEPALIVE=1 \
+	    TASKS_PORT=18502 WORKERS=2 WRITE_WORKERS=2 NGINX_WORKERS=1 FASTCGI_KEEPALIVE=1 \
 	    RATE_LIMIT=1000000 RATE_BURST=1000000
 	own_stack_start keepconn
 }
@@ -27,10 +27,10 @@ setup() {
 	run env RUN_DIR="$D/refused" FASTCGI_KEEPALIVE=2 "$TOP/scripts/stack.sh" start users
 	assert_failure
 	assert_output --partial "could pin all"
-	# 2 nginx workers x 1 = 2: refused too; a pool of 3 is fine.
+	# 2 nginx workers x 1 = 2: refused too; pools of 3 are fine.
 	run env RUN_DIR="$D/refused" NGINX_WORKERS=2 "$TOP/scripts/stack.sh" status
 	assert_output --partial "could pin all"
-	run env RUN_DIR="$D/refused" NGINX_WORKERS=2 WORKERS=3 "$TOP/scripts/stack.sh" status
+	run env RUN_DIR="$D/refused" NGINX_WORKERS=2 WORKERS=3 WRITE_WORKERS=3 "$TOP/scripts/stack.sh" status
 	refute_output --partial "could pin all"
 }
 

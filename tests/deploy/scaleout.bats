@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# Scale-out: the task service's public pool on two "hosts" (two stacks with
-# runtime folders of their own, listening on 127.0.0.2 and 127.0.0.3 over
-# TCP), one gateway host with nginx, Redis and the other pools.  One host is
+# Scale-out: the task service's public and write pools on two "hosts" (two
+# stacks with runtime folders of their own, listening on 127.0.0.2 and
+# 127.0.0.3 over TCP), one gateway host with nginx, Redis and the other pools.  One host is
 # killed under load: no read fails (nginx sends it to the other pool), and
 # every acknowledged write is stored.
 
@@ -14,10 +14,12 @@ setup_file() {
 	export USER_SERVICE_BASE=http://127.0.0.1:18405
 	for h in a:127.0.0.2 b:127.0.0.3; do
 		RUN_DIR=$D/host-${h%%:*} TASKS_LISTEN=${h#*:}:18410 \
-		    "$TOP/scripts/stack.sh" start tasks >>"$D/start.log" 2>&1
+		    TASKS_WRITE_LISTEN=${h#*:}:18411 WRITE_WORKERS=4 \
+		    "$TOP/scripts/stack.sh" start tasks tasks-write >>"$D/start.log" 2>&1
 	done
 	RUN_DIR=$D/gw TASKS_UPSTREAM="127.0.0.2:18410 127.0.0.3:18410" \
-	    "$TOP/scripts/stack.sh" start redis users users-internal \
+	    TASKS_WRITE_UPSTREAM="127.0.0.2:18411 127.0.0.3:18411" \
+	    "$TOP/scripts/stack.sh" start redis users users-write users-internal \
 	    tasks-internal nginx >>"$D/start.log" 2>&1
 }
 
@@ -34,17 +36,23 @@ setup() {
 }
 
 @test "the gateway spreads the task service over both hosts" {
-	grep -q "server 127.0.0.2:18410 " "$D/gw/conf/site.conf"
-	grep -q "server 127.0.0.3:18410 " "$D/gw/conf/site.conf"
+	for port in 18410 18411; do
+		grep -q "server 127.0.0.2:$port " "$D/gw/conf/site.conf"
+		grep -q "server 127.0.0.3:$port " "$D/gw/conf/site.conf"
+	done
 	new_user Scale >"$D/uid"
 	for i in $(seq 20); do
-		new_task "$(<"$D/uid")" "t$i" >/dev/null
+		new_task "$(<"$D/uid")" "t$i" >"$D/tid"
+		req GET "/tasks/$(<"$D/tid")"
+		expect_status 200
 	done
 	sleep 1.2 # the access log is flushed every second
-	a=$(grep -c "ua=127.0.0.2:18410" "$D/gw/logs/access.log")
-	b=$(grep -c "ua=127.0.0.3:18410" "$D/gw/logs/access.log")
-	echo "# host a: $a requests, host b: $b" >&3
-	((a > 0 && b > 0))
+	# Each host's read pool (18410) and write pool (18411) had requests.
+	for ua in 127.0.0.2:18410 127.0.0.3:18410 127.0.0.2:18411 127.0.0.3:18411; do
+		n=$(grep -c "ua=$ua " "$D/gw/logs/access.log" || true)
+		echo "# $ua: $n requests" >&3
+		((n > 0))
+	done
 }
 
 # reader N SECONDS / writer N SECONDS: one line per request, "<status> <id>".
@@ -74,8 +82,10 @@ writer() {
 	for n in 1 2 3; do reader "$n" 8 >"$D/reads-$n.log" & done
 	for n in 1 2; do writer "$n" 8 >"$D/writes-$n.log" & done
 	sleep 3
-	# The host dies: its whole pool, multiwatch and workers, at once.
-	kill -KILL -- "-$(RUN_DIR=$D/host-a "$TOP/scripts/stack.sh" pid tasks)"
+	# The host dies: its whole pools, multiwatch and workers, at once.
+	for pool in tasks tasks-write; do
+		kill -KILL -- "-$(RUN_DIR=$D/host-a "$TOP/scripts/stack.sh" pid $pool)"
+	done
 	wait
 	cat "$D"/reads-*.log >"$D/reads.log"
 	cat "$D"/writes-*.log >"$D/writes.log"
