@@ -15,8 +15,9 @@
 # every worker and Redis, from /proc, over the requests wrk completed.
 #
 # BENCH_SECONDS (5) per measurement, BENCH_ROUNDS (3), BENCH_CONNS (32),
-# WORKERS (pool size, default the number of cores), BENCH_SCENARIOS and
-# BENCH_EVERYSEC (below).
+# WORKERS (public pool size, default the number of cores; the ceilings'
+# pools too), the other sizes as stack.sh takes them (WRITE_WORKERS...),
+# BENCH_SCENARIOS and BENCH_EVERYSEC (below).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -182,7 +183,8 @@ rss=$(paste "$out/rss-start" "$out/rss-end" | awk '{r = $2 / $1; if (r > m) m = 
 {
 	echo
 	echo "Medians of $ROUNDS interleaved rounds of ${SECS}s each; wrk -t1 -c$CONNS;" \
-		"public pools of $WORKERS workers, internal pools of" \
+		"public pools of $WORKERS workers, write pools of" \
+		"$("$stack" config | sed -n 's/^USERS_WRITE_WORKERS=//p'), internal pools of" \
 		"$("$stack" config | sed -n 's/^USERS_INTERNAL_WORKERS=//p'); $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB;" \
 		"$(date -u +%Y-%m-%d)."
 	echo "Worker RSS, largest end/start ratio over all $(wc -l <"$out/rss-start") workers" \
