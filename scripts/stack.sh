@@ -57,7 +57,7 @@
 #                  TASKS_INTERNAL                  [unix:RUN_DIR/<pool>.sock]
 #   <POOL>_UPSTREAM the pools nginx sends to, space-separated unix:/path or
 #                  host:port (pools on other machines)  [the pool's _LISTEN]
-#   plus what the workers read (see docs/CONFIGURATION.md).
+#   plus what the workers read (the README's configuration table).
 set -euo pipefail
 
 # Components outlive this script: they must not hold descriptors it was given
@@ -101,6 +101,10 @@ load_config() {
 	USERS_WRITE_WORKERS=${USERS_WRITE_WORKERS:-$WRITE_WORKERS}
 	TASKS_WRITE_WORKERS=${TASKS_WRITE_WORKERS:-$WRITE_WORKERS}
 	NGINX_WORKERS=${NGINX_WORKERS:-1}
+	for v in WORKERS USERS_WORKERS TASKS_WORKERS WRITE_WORKERS \
+	    USERS_WRITE_WORKERS TASKS_WRITE_WORKERS NGINX_WORKERS; do
+		check_int "$v" "${!v}" 1 1024
+	done
 	# An internal pool serves the public and write pools of the other
 	# service, which have at most one call in flight per worker; one worker
 	# more than nginx could ever hold connections for keeps one always free.
@@ -113,8 +117,8 @@ load_config() {
 	for v in GATEWAY_PORT USERS_PORT TASKS_PORT REDIS_PORT; do
 		check_int "$v" "${!v}" 1 65535
 	done
-	for v in WORKERS WRITE_WORKERS NGINX_WORKERS $(pool_vars _WORKERS); do
-		check_int "$v" "${!v}" 1 256
+	for v in USERS_INTERNAL_WORKERS TASKS_INTERNAL_WORKERS; do
+		check_int "$v" "${!v}" 1 1024
 	done
 	check_int RATE_LIMIT "$RATE_LIMIT" 1 1000000
 	check_int RATE_BURST "$RATE_BURST" 0 1000000

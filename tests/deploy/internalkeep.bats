@@ -80,6 +80,12 @@ setup() {
 	assert_output --partial "USERS_INTERNAL_WORKERS=9"
 	assert_output --partial "TASKS_INTERNAL_WORKERS=5"
 	assert_output --partial "INTERNAL_KEEPALIVE=8"
+	# Pool sizes are checked, each naming its variable.
+	for bad in 0 1025 x; do
+		run env RUN_DIR="$D/refused" TASKS_WRITE_WORKERS=$bad "$TOP/scripts/stack.sh" config
+		assert_failure
+		assert_output --partial "TASKS_WRITE_WORKERS: '$bad' is not an integer in 1..1024"
+	done
 }
 
 @test "under 2 x 64 connections of cross-service load, each internal pool always has a free worker" {
