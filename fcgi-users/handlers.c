@@ -187,22 +187,31 @@ users_tasks(struct req *r, void *ctx)
 	struct user u = { 0 };
 	char id[ID_LEN + 1];
 	char *path = NULL, *body = NULL;
-	enum api_err rc;
+	enum api_err rc, peer_rc = API_OK;
 
 	if ((rc = path_id(r, id)) != API_OK)
 		return rc;
 	if ((rc = query_parse(r->query, &q, r->detail, sizeof(r->detail))) !=
 	    API_OK)
 		goto out;
-	if ((rc = ustore_get(svc->store, r, id, &u, NULL)) != API_OK)
+	/*
+	 * The user is read while the task service answers: the worker sleeps
+	 * once, not twice.  The user's answer decides first (an unknown user
+	 * is 404, whatever the task service said).
+	 */
+	ustore_get_send(svc->store, id);
+	if (svc->peer != NULL) {
+		path = tasks_path(svc, id, &q);
+		peer_rc = service_peer_get(svc, r, path, &resp);
+	}
+	if ((rc = ustore_get_recv(svc->store, r, id, &u, NULL)) != API_OK)
 		goto out;
 	if (svc->peer == NULL) {
 		rc = req_fail(r, API_EUNAVAIL, "task service: not called from an "
 		    "internal pool");
 		goto out;
 	}
-	path = tasks_path(svc, id, &q);
-	if ((rc = service_peer_get(svc, r, path, &resp)) != API_OK)
+	if ((rc = peer_rc) != API_OK)
 		goto out;
 	if (resp.status != 200) {
 		rc = peer_failure(r, &resp);

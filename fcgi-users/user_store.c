@@ -74,16 +74,25 @@ ustore_create(struct store *st, struct req *r, const struct user *u)
 	return rc;
 }
 
+void
+ustore_get_send(struct store *st, const char *id)
+{
+	char *key = xasprintf("user:%s", id);
+
+	store_get_send(st, key);
+	free(key);
+}
+
 enum api_err
-ustore_get(struct store *st, struct req *r, const char *id, struct user *u,
-    char **raw)
+ustore_get_recv(struct store *st, struct req *r, const char *id,
+    struct user *u, char **raw)
 {
 	char *key = xasprintf("user:%s", id);
 	char *value;
 	enum api_err rc;
 
 	memset(u, 0, sizeof(*u));
-	rc = store_get_string(st, key, &value, r->detail, sizeof(r->detail));
+	rc = store_get_recv(st, key, &value, r->detail, sizeof(r->detail));
 	if (rc == API_ENOTFOUND)
 		rc = req_fail(r, API_ENOTFOUND, "user not found");
 	else if (rc == API_OK && user_from_record(u, id, value) == -1) {
@@ -98,6 +107,14 @@ ustore_get(struct store *st, struct req *r, const char *id, struct user *u,
 	free(value);
 	free(key);
 	return rc;
+}
+
+enum api_err
+ustore_get(struct store *st, struct req *r, const char *id, struct user *u,
+    char **raw)
+{
+	ustore_get_send(st, id);
+	return ustore_get_recv(st, r, id, u, raw);
 }
 
 enum api_err

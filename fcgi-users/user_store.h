@@ -25,6 +25,10 @@ enum api_err ustore_create(struct store *st, struct req *r,
  */
 enum api_err ustore_get(struct store *st, struct req *r, const char *id,
     struct user *u, char **raw);
+/* ustore_get() in two halves (store_send()): the read goes out at once. */
+void ustore_get_send(struct store *st, const char *id);
+enum api_err ustore_get_recv(struct store *st, struct req *r, const char *id,
+    struct user *u, char **raw);
 /*
  * Replaces the record of u->id by u if it still equals old_raw (written by
  * ustore_get).  Returns API_OK, API_ENOTFOUND, API_ECONFLICT (e-mail taken)

@@ -28,6 +28,13 @@ struct store {
 	struct timeval tv;
 	redisContext *c;
 	int reused;     /* the context has served a command already */
+	/*
+	 * A command sent ahead by store_send(): AHEAD_SENT, its reply not read
+	 * yet; AHEAD_FAILED, it could not be sent, for the reason saved.
+	 */
+	enum { AHEAD_NONE, AHEAD_SENT, AHEAD_FAILED } ahead;
+	enum api_err ahead_rc;
+	char ahead_why[256];
 };
 
 struct store *
@@ -68,6 +75,8 @@ drop(struct store *st)
 		redisFree(st->c);
 	st->c = NULL;
 	st->reused = 0;
+	if (st->ahead == AHEAD_SENT)
+		st->ahead = AHEAD_NONE;   /* its reply went with the connection */
 }
 
 void
@@ -236,6 +245,25 @@ connect_store(struct store *st, char *why, size_t whylen)
 	return API_OK;
 }
 
+/*
+ * Reads and throws away the reply of a command sent ahead and never
+ * received (a caller that gave up on it): the next command must not read
+ * it as its own.
+ */
+static void
+settle(struct store *st)
+{
+	redisReply *rep;
+
+	if (st->ahead == AHEAD_SENT) {
+		if (redisGetReply(st->c, (void **)&rep) == REDIS_OK)
+			freeReplyObject(rep);
+		else
+			drop(st);
+	}
+	st->ahead = AHEAD_NONE;
+}
+
 enum api_err
 store_cmd(struct store *st, int argc, const char **argv,
     const size_t *argvlen, redisReply **reply, char *why, size_t whylen)
@@ -243,6 +271,7 @@ store_cmd(struct store *st, int argc, const char **argv,
 	enum api_err rc;
 
 	*reply = NULL;
+	settle(st);
 	for (int attempt = 0; attempt < 2; attempt++) {
 		int reused;
 
@@ -400,16 +429,12 @@ store_eval_word(struct store *st, struct store_script *sc, int nkeys,
 	return rc;
 }
 
-enum api_err
-store_get_string(struct store *st, const char *key, char **value, char *why,
-    size_t whylen)
+/* A GET's reply as store_get_string() gives it. */
+static enum api_err
+string_reply(enum api_err rc, redisReply *rep, const char *key, char **value,
+    char *why, size_t whylen)
 {
-	const char *argv[] = { "GET", key };
-	redisReply *rep;
-	enum api_err rc;
-
 	*value = NULL;
-	rc = store_cmd(st, 2, argv, NULL, &rep, why, whylen);
 	if (rc == API_OK && rep->type == REDIS_REPLY_NIL)
 		rc = API_ENOTFOUND;
 	else if (rc == API_OK && rep->type != REDIS_REPLY_STRING) {
@@ -422,6 +447,38 @@ store_get_string(struct store *st, const char *key, char **value, char *why,
 }
 
 enum api_err
+store_get_string(struct store *st, const char *key, char **value, char *why,
+    size_t whylen)
+{
+	const char *argv[] = { "GET", key };
+	redisReply *rep;
+	enum api_err rc;
+
+	rc = store_cmd(st, 2, argv, NULL, &rep, why, whylen);
+	return string_reply(rc, rep, key, value, why, whylen);
+}
+
+void
+store_get_send(struct store *st, const char *key)
+{
+	const char *argv[] = { "GET", key };
+
+	store_send(st, 2, argv);
+}
+
+enum api_err
+store_get_recv(struct store *st, const char *key, char **value, char *why,
+    size_t whylen)
+{
+	const char *argv[] = { "GET", key };
+	redisReply *rep;
+	enum api_err rc;
+
+	rc = store_recv(st, 2, argv, &rep, why, whylen);
+	return string_reply(rc, rep, key, value, why, whylen);
+}
+
+enum api_err
 store_ping(struct store *st, char *why, size_t whylen)
 {
 	const char *argv[] = { "PING" };
@@ -431,4 +488,74 @@ store_ping(struct store *st, char *why, size_t whylen)
 	rc = store_cmd(st, 1, argv, NULL, &rep, why, whylen);
 	freeReplyObject(rep);
 	return rc;
+}
+
+void
+store_send(struct store *st, int argc, const char **argv)
+{
+	int done = 0;
+
+	settle(st);
+	st->ahead = AHEAD_FAILED;
+	if (st->c == NULL && (st->ahead_rc = connect_store(st, st->ahead_why,
+	    sizeof(st->ahead_why))) != API_OK)
+		return;
+	if (redisAppendCommandArgv(st->c, argc, argv, NULL) != REDIS_OK) {
+		st->ahead_rc = ctx_error(st->c, st->ahead_why,
+		    sizeof(st->ahead_why));
+		drop(st);
+		return;
+	}
+	while (!done) {
+		if (redisBufferWrite(st->c, &done) != REDIS_OK) {
+			/*
+			 * A write that fails on a connection that served
+			 * earlier commands: Redis went away in between, and
+			 * store_recv() tries once more, as store_cmd() does.
+			 */
+			st->ahead_rc = ctx_error(st->c, st->ahead_why,
+			    sizeof(st->ahead_why));
+			if (st->reused && st->ahead_rc == API_EUNAVAIL)
+				st->ahead = AHEAD_NONE;
+			drop(st);
+			return;
+		}
+	}
+	st->ahead = AHEAD_SENT;
+}
+
+enum api_err
+store_recv(struct store *st, int argc, const char **argv, redisReply **reply,
+    char *why, size_t whylen)
+{
+	enum api_err rc;
+	int reused = st->reused;
+
+	*reply = NULL;
+	switch (st->ahead) {
+	case AHEAD_NONE:
+		return store_cmd(st, argc, argv, NULL, reply, why, whylen);
+	case AHEAD_FAILED:
+		st->ahead = AHEAD_NONE;
+		snprintf(why, whylen, "%s", st->ahead_why);
+		return st->ahead_rc;
+	case AHEAD_SENT:
+		break;
+	}
+	st->ahead = AHEAD_NONE;
+	if (redisGetReply(st->c, (void **)reply) == REDIS_OK) {
+		st->reused = 1;
+		if ((*reply)->type == REDIS_REPLY_ERROR) {
+			snprintf(why, whylen, "Redis error: %s", (*reply)->str);
+			return API_EBADGATEWAY;
+		}
+		return API_OK;
+	}
+	rc = ctx_error(st->c, why, whylen);
+	drop(st);
+	/* As in store_cmd(): a kept connection found closed is tried again. */
+	if (!reused || rc != API_EUNAVAIL)
+		return rc;
+	log_info("Redis connection lost, reconnecting: %s", why);
+	return store_cmd(st, argc, argv, NULL, reply, why, whylen);
 }

@@ -71,6 +71,24 @@ enum api_err store_eval_word(struct store *st, struct store_script *sc,
 enum api_err store_get_string(struct store *st, const char *key,
     char **value, char *why, size_t whylen);
 
+/*
+ * A read in two halves, so that the worker can do something else (its HTTP
+ * call) while Redis answers: store_send() sends argv and returns at once,
+ * store_recv() (given the same argv) reads the reply, with store_cmd()'s
+ * results.  A failure to send is reported by store_recv(); a kept
+ * connection found closed is tried again there on a new one, as store_cmd()
+ * does, so send only commands that are safe to run twice.  A reply sent
+ * for and never received is thrown away by the next command.
+ */
+void store_send(struct store *st, int argc, const char **argv);
+enum api_err store_recv(struct store *st, int argc, const char **argv,
+    redisReply **reply, char *why, size_t whylen);
+
+/* store_get_string() in the same two halves. */
+void store_get_send(struct store *st, const char *key);
+enum api_err store_get_recv(struct store *st, const char *key, char **value,
+    char *why, size_t whylen);
+
 /* API_OK when Redis answers PING. */
 enum api_err store_ping(struct store *st, char *why, size_t whylen);
 

@@ -53,6 +53,11 @@ timed() {
 	(($(echo "$SECS < 1.5" | bc))) || { echo "took ${SECS}s"; return 1; }
 	timed POST /users "{\"name\":\"x\",\"email\":\"$(uniq_email)\"}"
 	expect_error 503 Redis
+	# The aggregate reads the user while the task service answers: Redis's
+	# failure is still the one reported, not the task service's.
+	timed GET "/users/$uid/tasks"
+	expect_error 503 Redis
+	(($(echo "$SECS < 1.5" | bc))) || { echo "took ${SECS}s"; return 1; }
 	req GET /health/users
 	expect_status 503
 	assert_equal "$(jq -c '{status,redis}' <<<"$BODY")" '{"status":"degraded","redis":"unreachable"}'
@@ -69,7 +74,33 @@ timed() {
 	assert_equal "$(jq -r .name <<<"$BODY")" "Before outage"
 	req GET "/tasks/$tid"
 	expect_status 200
+	req GET "/users/$uid/tasks"
+	expect_status 200
+	assert_equal "$(jq -r '.user.name + " " + .tasks[0].title' <<<"$BODY")" "Before outage kept"
 	assert_equal "$(for p in users tasks; do "$STACK" pid "$p"; done)" "$pools_before"
+}
+
+@test "Redis restarted between requests: every worker's next request reconnects, none fails" {
+	uid=$(new_user "Kept")
+	new_task "$uid" "listed" >/dev/null
+	n=$("$STACK" config | sed -n 's/^USERS_WORKERS=//p')
+	# Every public worker holds a connection to Redis ...
+	for ((i = 0; i < 4 * n; i++)); do
+		req GET "/users/$uid/tasks"
+		expect_status 200
+	done
+	# ... that the restart closes, with no request in between to notice.
+	"$STACK" stop redis
+	"$STACK" start redis
+	wait_until 5 rcli PING
+	# The aggregate's read, sent ahead of the task service's call, finds
+	# its connection closed and is sent again on a new one.
+	for ((i = 0; i < 4 * n; i++)); do
+		req GET "/users/$uid/tasks"
+		expect_status 200
+		assert_equal "$(jq -r '.user.name + " " + .tasks[0].title' <<<"$BODY")" "Kept listed"
+	done
+	grep -q "Redis connection lost, reconnecting" "$RUN_DIR/logs/users.log"
 }
 
 @test "Redis killed (SIGKILL) right after a burst of writes: every 2xx write is there, exactly" {
@@ -112,12 +143,22 @@ timed() {
 	(($(echo "$SECS < 2.5" | bc))) || { echo "took ${SECS}s"; return 1; }
 	timed GET "/tasks?userId=$uid"
 	expect_error 504 Redis
+	# The aggregate: the task service times out on Redis first (1 s), then
+	# the user's read, sent before the call, runs out of its own time.
+	timed GET "/users/$uid/tasks"
+	expect_error 504 Redis
+	(($(echo "$SECS < 3" | bc))) || { echo "took ${SECS}s"; return 1; }
 	kill -CONT "$pid"
 	wait_until 5 healthy
-	# More requests than workers: none of them is still stuck.
+	# More requests than workers: none of them is still stuck, and none
+	# reads a reply meant for a request that gave up.
 	for i in 1 2 3 4 5 6 7 8; do
 		req GET "/users/$uid"
 		expect_status 200
+		assert_equal "$(jq -r .id <<<"$BODY")" "$uid"
+		req GET "/users/$uid/tasks"
+		expect_status 200
+		assert_equal "$(jq -r .user.id <<<"$BODY")" "$uid"
 	done
 }
 
@@ -128,6 +169,9 @@ timed() {
 	expect_error 503 "task service"
 	req GET "/users/$uid"
 	expect_status 200
+	# The user's answer decides first: an unknown user is 404 even now.
+	req GET "/users/00000000-0000-4000-8000-000000000000/tasks"
+	expect_error 404 "user not found"
 	req PATCH "/users/$uid" '{"name":"still writable"}'
 	expect_status 200
 	"$STACK" start tasks-internal tasks-write tasks
