@@ -14,7 +14,7 @@
 # the median over the rounds.  CPU per request is the server side's: nginx,
 # every worker and Redis, from /proc, over the requests wrk completed.
 #
-# BENCH_SECONDS (5) per measurement, BENCH_ROUNDS (3), BENCH_CONNS (32),
+# BENCH_SECONDS (5) per measurement, BENCH_ROUNDS (5), BENCH_CONNS (32),
 # WORKERS (public pool size, default the number of cores; the ceilings'
 # pools too), the other sizes as stack.sh takes them (WRITE_WORKERS...),
 # BENCH_SCENARIOS and BENCH_EVERYSEC (below).
@@ -25,7 +25,7 @@ export RUN_DIR=$top/bench-run GATEWAY_PORT=19080 USERS_PORT=19005 TASKS_PORT=190
 	REDIS_PORT=16679 REDIS_HOST=127.0.0.1 RATE_LIMIT=1000000 RATE_BURST=1000000
 export BUILD=${BUILD:-build/release}
 SECS=${BENCH_SECONDS:-5}
-ROUNDS=${BENCH_ROUNDS:-3}
+ROUNDS=${BENCH_ROUNDS:-5}
 CONNS=${BENCH_CONNS:-32}
 WORKERS=${WORKERS:-$(nproc)}
 CEIL_PORT=19090
