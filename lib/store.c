@@ -264,6 +264,24 @@ settle(struct store *st)
 	st->ahead = AHEAD_NONE;
 }
 
+/*
+ * After a command failed on the connection: drops it and says whether one
+ * more try on a fresh connection is safe.  A connection that served
+ * earlier commands and is found closed means Redis went away (a restart)
+ * in between: the command never reached a live server.
+ */
+static int
+lost(struct store *st, int reused, enum api_err *rc, char *why,
+    size_t whylen)
+{
+	*rc = ctx_error(st->c, why, whylen);
+	drop(st);
+	if (!reused || *rc != API_EUNAVAIL)
+		return 0;
+	log_info("Redis connection lost, reconnecting: %s", why);
+	return 1;
+}
+
 enum api_err
 store_cmd(struct store *st, int argc, const char **argv,
     const size_t *argvlen, redisReply **reply, char *why, size_t whylen)
@@ -305,17 +323,8 @@ store_cmd(struct store *st, int argc, const char **argv,
 			}
 			return API_OK;
 		}
-		rc = ctx_error(st->c, why, whylen);
-		drop(st);
-		/*
-		 * A connection that served earlier commands and is found
-		 * closed means Redis went away (a restart) in between: the
-		 * command never reached a live server, so one more try on a
-		 * fresh connection is safe.
-		 */
-		if (!reused || rc != API_EUNAVAIL)
+		if (!lost(st, reused, &rc, why, whylen))
 			return rc;
-		log_info("Redis connection lost, reconnecting: %s", why);
 	}
 	return rc;
 }
@@ -551,11 +560,7 @@ store_recv(struct store *st, int argc, const char **argv, redisReply **reply,
 		}
 		return API_OK;
 	}
-	rc = ctx_error(st->c, why, whylen);
-	drop(st);
-	/* As in store_cmd(): a kept connection found closed is tried again. */
-	if (!reused || rc != API_EUNAVAIL)
+	if (!lost(st, reused, &rc, why, whylen))
 		return rc;
-	log_info("Redis connection lost, reconnecting: %s", why);
 	return store_cmd(st, argc, argv, NULL, reply, why, whylen);
 }
