@@ -10,6 +10,11 @@
 #   c3  the same responder doing one GET on a persistent hiredis connection
 #   c3d c3 closing each connection at once, as the services do (not a
 #       ceiling of the issue's: it shows what the services' close saves)
+#   c4r c3d asking another c3 responder over HTTP first, through nginx, on
+#       a persistent curl handle: the hops of the aggregated view with none
+#       of its work (pool sizes as the users' public and internal pools)
+#   c4w the same with one SET for the GET, a POST with a task's body: the
+#       hops of a task create (pool size as the write pools)
 # Rounds are interleaved (every scenario once per round) and each figure is
 # the median over the rounds.  CPU per request is the server side's: nginx,
 # every worker and Redis, from /proc, over the requests wrk completed.
@@ -47,11 +52,22 @@ rm -rf "$RUN_DIR"
 
 echo "starting the bench stack (pools of $WORKERS)"
 "$stack" start redis users-internal tasks-internal users-write tasks-write users tasks >/dev/null
-for kind in fixed redis redis-close; do
-	flag=""
-	case $kind in redis) flag=-r ;; redis-close) flag=-rd ;; esac
+conf() { "$stack" config | sed -n "s/^$1=//p"; }
+write_workers=$(conf USERS_WRITE_WORKERS)
+internal_workers=$(conf USERS_INTERNAL_WORKERS)
+internal_keepalive=$(conf INTERNAL_KEEPALIVE)
+peer=http://127.0.0.1:$CEIL_PORT/c3k
+for kind in fixed redis redis-close peer read-out write-out; do
+	flags=() n=$WORKERS
+	case $kind in
+	redis) flags=(-r) ;;
+	redis-close) flags=(-rd) ;;
+	peer) flags=(-r) n=$internal_workers ;;
+	read-out) flags=(-rd -u "$peer") ;;
+	write-out) flags=(-wd -u "$peer") n=$write_workers ;;
+	esac
 	setsid spawn-fcgi -n -s "$RUN_DIR/ceiling-$kind.sock" -M 0660 -- \
-		/usr/bin/multiwatch -f "$WORKERS" -- "$top/$BUILD/bin/ceiling" $flag \
+		/usr/bin/multiwatch -f "$n" -- "$top/$BUILD/bin/ceiling" "${flags[@]}" \
 		</dev/null >>"$RUN_DIR/logs/ceiling.log" 2>&1 &
 	echo $! >"$RUN_DIR/pids/ceiling-$kind.pid"
 done
@@ -60,14 +76,25 @@ cat >"$RUN_DIR/conf/extra/bench.conf" <<CONF
 upstream ceiling_fixed { server unix:$RUN_DIR/ceiling-fixed.sock; }
 upstream ceiling_redis { server unix:$RUN_DIR/ceiling-redis.sock; }
 upstream ceiling_redis_close { server unix:$RUN_DIR/ceiling-redis-close.sock; }
+upstream ceiling_peer { server unix:$RUN_DIR/ceiling-peer.sock; keepalive $internal_keepalive; }
+upstream ceiling_read_out { server unix:$RUN_DIR/ceiling-read-out.sock; }
+upstream ceiling_write_out { server unix:$RUN_DIR/ceiling-write-out.sock; }
 server {
     listen 127.0.0.1:$CEIL_PORT backlog=4096;
+    access_log $RUN_DIR/logs/ceiling-access.log api buffer=64k flush=1s;
     add_header X-Request-ID \$req_id always;
     limit_req zone=per_client burst=1000000 nodelay;
     location = /c1 { return 200 '{"status":"ok"}'; }
     location = /c2 { include $RUN_DIR/conf/fastcgi.conf; fastcgi_pass ceiling_fixed; }
     location = /c3 { include $RUN_DIR/conf/fastcgi.conf; fastcgi_pass ceiling_redis; }
     location = /c3d { include $RUN_DIR/conf/fastcgi.conf; fastcgi_pass ceiling_redis_close; }
+    location = /c3k {
+        include $RUN_DIR/conf/fastcgi.conf;
+        fastcgi_keep_conn on;
+        fastcgi_pass ceiling_peer;
+    }
+    location = /c4r { include $RUN_DIR/conf/fastcgi.conf; fastcgi_pass ceiling_read_out; }
+    location = /c4w { include $RUN_DIR/conf/fastcgi.conf; fastcgi_pass ceiling_write_out; }
 }
 CONF
 "$stack" start nginx >/dev/null
@@ -110,7 +137,7 @@ tck=$(getconf CLK_TCK)
 # measure NAME: one wrk run; appends "rps p50 p99 max non2xx cpu_us" to $out/NAME.
 measure() {
 	local name=$1 url=$base t0 t1 line
-	[[ $name == c? || $name == c3d ]] && url=http://127.0.0.1:$CEIL_PORT
+	[[ $name == c[1-4]* ]] && url=http://127.0.0.1:$CEIL_PORT
 	t0=$(cpu_ticks)
 	line=$(SCENARIO=$name wrk -t1 -c"$CONNS" -d"${SECS}s" --timeout 5s \
 		-s tests/load/bench.lua "$url" | grep '^result')
@@ -126,7 +153,7 @@ measure() {
 # BENCH_SCENARIOS narrows a run to some scenarios (c3 is always measured:
 # every ratio is to it); BENCH_EVERYSEC lists the writes measured again
 # with appendfsync everysec ("" for none).
-SCENARIOS=(c1 c2 c3 c3d get_user get_task list_tasks aggregate create_task update_task mixed)
+SCENARIOS=(c1 c2 c3 c3d c4r c4w get_user get_task list_tasks aggregate create_task update_task mixed)
 if [[ -n ${BENCH_SCENARIOS:-} ]]; then
 	SCENARIOS=(c3)
 	for s in $BENCH_SCENARIOS; do [[ $s == c3 ]] || SCENARIOS+=("$s"); done
@@ -168,6 +195,8 @@ c3_cpu=$(col c3 6)
 		c2) label="ceiling 2: nginx → libfcgi" ;;
 		c3) label="ceiling 3: libfcgi + 1 hiredis GET" ;;
 		c3d) label="ceiling 3, closing as the services do" ;;
+		c4r) label="ceiling 4r: c3d asking another c3 over HTTP" ;;
+		c4w) label="ceiling 4w: the same with a SET, POST" ;;
 		*_everysec) label="${s%_everysec}, appendfsync everysec" ;;
 		esac
 		awk -v l="$label" -v rps="$rps" -v c3="$c3_rps" -v p50="$p50" -v p99="$p99" \

@@ -32,6 +32,11 @@ local builders = {
   c2 = function() return wrk.format("GET", "/c2") end,
   c3 = function() return wrk.format("GET", "/c3") end,
   c3d = function() return wrk.format("GET", "/c3d") end,
+  c4r = function() return wrk.format("GET", "/c4r") end,
+  c4w = function()
+    return wrk.format("POST", "/c4w", json,
+      '{"userId":"' .. pick(sinks) .. '","title":"bench ' .. n .. '"}')
+  end,
   get_user = function() return wrk.format("GET", "/users/" .. pick(users)) end,
   get_task = function() return wrk.format("GET", "/tasks/" .. pick(tasks)) end,
   list_tasks = function()
