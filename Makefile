@@ -70,7 +70,7 @@ $(B)/bin/fcgi-users: $(USERS_OBJ) $(B)/libcommon.a
 $(B)/bin/fcgi-tasks: $(TASKS_OBJ) $(B)/libcommon.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# The benchmark's reference responder (ceilings 2 and 3).
+# The benchmark's reference responder (its ceilings).
 $(B)/bin/ceiling: tests/load/ceiling.c | $(B)/dirs
 	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
 
@@ -102,13 +102,13 @@ unit: all $(UNIT_BIN)
 
 # The release build's unit tests and suites, the same suites against an
 # AddressSanitizer + UBSan build, a short pass of every fuzz target and a
-# valgrind leak check of one worker.
+# valgrind leak check of one worker, and one short round of the benchmark.
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(B)/bin/ceiling
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined all
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
 	@BUILD=$(B) SAN_BUILD=build/san FUZZ_BIN="$(FUZZ_BIN)" FUZZ_SECONDS=10 \
-	    LEAK_CHECK=1 scripts/run-tests.sh $(UNIT_BIN)
+	    LEAK_CHECK=1 BENCH_SMOKE=1 scripts/run-tests.sh $(UNIT_BIN)
 
 bench: deps all $(B)/bin/ceiling
 	@BUILD=$(B) scripts/bench.sh

@@ -11,7 +11,10 @@
 # 4. with SAN_BUILD set: the same suites again against that build
 #    (AddressSanitizer + UBSan), failing on any sanitizer report;
 # 5. with FUZZ_BIN set: a short pass of each fuzz target;
-# 6. with LEAK_CHECK=1: one worker under valgrind through mixed requests.
+# 6. with LEAK_CHECK=1: one worker under valgrind through mixed requests;
+# 7. with BENCH_SMOKE=1: `make bench`'s script for one short round, which
+#    must print every row with requests and not one non-2xx answer (the
+#    figures of so short a run mean nothing; that it runs does).
 # Ends with the line "N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
 
@@ -120,5 +123,18 @@ if [[ ${LEAK_CHECK:-0} == 1 ]]; then
 	count_tap < <(LEAK_BUILD=$RELEASE_BUILD scripts/leak-check.sh)
 fi
 
+if [[ ${BENCH_SMOKE:-0} == 1 ]]; then
+	echo "== the benchmark, one round of 1s"
+	table=$(BUILD=$RELEASE_BUILD BENCH_SECONDS=1 BENCH_ROUNDS=1 scripts/bench.sh 2>&1)
+	# The table's rows: scenario, requests/s, ..., non-2xx (the 7th column).
+	rows=$(awk -F' *[|] *' '/^[|] [a-z]/ && $2 != "scenario"' <<<"$table")
+	bad=$(awk -F' *[|] *' '!($3 + 0 > 0 && $8 == "0")' <<<"$rows")
+	if [[ $(grep -c . <<<"$rows") == 15 && -z $bad ]]; then
+		tap OK "bench: 15 rows, each with requests and no non-2xx"
+	else
+		tap FAIL "bench: 15 rows, each with requests and no non-2xx"
+		sed 's/^/#   /' <<<"$table" | tail -n 25
+	fi
+fi
 echo "$passed passed, $failed failed"
 ((failed == 0))
