@@ -16,12 +16,19 @@ CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
             -Ilib $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   := -lfcgi $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
+# The services allocate and free many small blocks a request (json-c's
+# objects); jemalloc serves them with less work than glibc's malloc
+# (docs/PERFORMANCE.md).  MALLOC= keeps glibc's.  A sanitizer brings its
+# own allocator, so that build keeps glibc's too.
+MALLOC   ?= jemalloc
+
 ifneq ($(SANITIZE),)
 CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -O1
 LDFLAGS += -fsanitize=$(SANITIZE)
 B       := build/san
 else
 B       := build/release
+SERVICE_LIBS := $(if $(MALLOC),-l$(MALLOC))
 endif
 
 LIB_SRC   := $(wildcard lib/*.c)
@@ -65,10 +72,10 @@ $(B)/libcommon.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(B)/bin/fcgi-users: $(USERS_OBJ) $(B)/libcommon.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(SERVICE_LIBS)
 
 $(B)/bin/fcgi-tasks: $(TASKS_OBJ) $(B)/libcommon.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(SERVICE_LIBS)
 
 # The benchmark's reference responder (its ceilings).
 $(B)/bin/ceiling: tests/load/ceiling.c | $(B)/dirs

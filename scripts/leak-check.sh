@@ -10,9 +10,11 @@ cd "$top"
 export RUN_DIR=$top/test-run-leak GATEWAY_PORT=18180 USERS_PORT=18105 \
 	TASKS_PORT=18102 REDIS_PORT=16479 REDIS_HOST=127.0.0.1 WORKERS=1 WRITE_WORKERS=1 \
 	HTTP_TIMEOUT_MS=10000 REDIS_TIMEOUT_MS=5000 RATE_LIMIT=1000000 RATE_BURST=1000000
-# valgrind needs the uninstrumented build (never the ASan one).
+# valgrind needs the uninstrumented build (never the ASan one).  That build
+# allocates with jemalloc (Makefile): the synonym makes valgrind replace
+# jemalloc's malloc and free as it does libc's, else it would see no block.
 export BUILD=${LEAK_BUILD:-build/release}
-export WORKER_WRAPPER="/usr/bin/valgrind --quiet --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --log-file=$RUN_DIR/logs/valgrind-%p.log"
+export WORKER_WRAPPER="/usr/bin/valgrind --quiet --soname-synonyms=somalloc=*jemalloc* --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --log-file=$RUN_DIR/logs/valgrind-%p.log"
 base=http://127.0.0.1:$GATEWAY_PORT
 stack=scripts/stack.sh
 "$stack" stop >/dev/null 2>&1
