@@ -3,6 +3,9 @@
 
 #include "jsonx.h"
 
+/* jsonx_is_strict() of a whole C string. */
+#define STRICT(str) jsonx_is_strict((str), strlen(str))
+
 static enum api_err
 parse(const char *s, size_t len)
 {
@@ -56,6 +59,14 @@ main(void)
 	CHECK(P("{\"a\":-0.5e+10,\"b\":[true,false,null],\"c\":\"\\u00e9\\n\"}")
 	    == API_OK);
 	CHECK(jsonx_is_strict("[1, 2 ,{} ]", 11) == 1);
+
+	TEST("strings: the scan stops at a quote, a backslash, a control or the end");
+	CHECK(STRICT("[\"plain text, then \\\" and \\\\\"]") == 1);
+	CHECK(!STRICT("[\"abc"));   /* unterminated */
+	CHECK(!STRICT("[\"abc\\"));   /* escape at the end */
+	CHECK(!STRICT("[\"abc\ndef\"]"));   /* raw newline */
+	CHECK(!STRICT("[\"abc\\q\"]"));   /* unknown escape */
+	CHECK(STRICT("[\"\xc3\xa9t\xc3\xa9\"]") == 1);   /* UTF-8 */
 
 	TEST("lone UTF-16 surrogate escapes are 422, pairs are fine");
 	CHECK(P("{\"a\":\"\\ud800\"}") == API_EINVALID);
