@@ -52,6 +52,7 @@ rm -rf "$RUN_DIR"
 
 echo "starting the bench stack (pools of $WORKERS)"
 "$stack" start redis users-internal tasks-internal users-write tasks-write users tasks >/dev/null
+# The stack's sizes, for the ceilings' pools and the table's footer.
 conf() { "$stack" config | sed -n "s/^$1=//p"; }
 write_workers=$(conf USERS_WRITE_WORKERS)
 internal_workers=$(conf USERS_INTERNAL_WORKERS)
@@ -213,8 +214,8 @@ rss=$(paste "$out/rss-start" "$out/rss-end" | awk '{r = $2 / $1; if (r > m) m = 
 	echo
 	echo "Medians of $ROUNDS interleaved rounds of ${SECS}s each; wrk -t1 -c$CONNS;" \
 		"public pools of $WORKERS workers, write pools of" \
-		"$("$stack" config | sed -n 's/^USERS_WRITE_WORKERS=//p'), internal pools of" \
-		"$("$stack" config | sed -n 's/^USERS_INTERNAL_WORKERS=//p'); $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB;" \
+		"$write_workers, internal pools of" \
+		"$internal_workers; $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB;" \
 		"$(date -u +%Y-%m-%d)."
 	echo "Worker RSS, largest end/start ratio over all $(wc -l <"$out/rss-start") workers" \
 		"after the whole run: $rss (start kB: $(paste -sd' ' "$out/rss-start");" \

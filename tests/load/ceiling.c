@@ -44,9 +44,9 @@ discard(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-/* One round trip to Redis; drops the connection after a failure. */
+/* One command of one %s argument; drops the connection after a failure. */
 static void
-redis_once(redisContext **c, const char *cmd, const char *arg)
+redis_once(redisContext **c, const char *fmt, const char *arg)
 {
 	const char *host = getenv("REDIS_HOST"), *port = getenv("REDIS_PORT");
 	struct timeval tv = { 1, 0 };
@@ -56,7 +56,7 @@ redis_once(redisContext **c, const char *cmd, const char *arg)
 		*c = redisConnectWithTimeout(host ? host : "127.0.0.1",
 		    port ? atoi(port) : 6379, tv);
 	if (*c != NULL && !(*c)->err)
-		rep = arg ? redisCommand(*c, cmd, arg) : redisCommand(*c, cmd);
+		rep = redisCommand(*c, fmt, arg);
 	if (rep == NULL && *c != NULL) {
 		redisFree(*c);
 		*c = NULL;
@@ -114,7 +114,7 @@ main(int argc, char **argv)
 		if (ok && write)
 			redis_once(&c, "SET bench:ceiling:w %s", record);
 		else if (ok && use_redis)
-			redis_once(&c, "GET bench:ceiling", NULL);
+			redis_once(&c, "GET %s", "bench:ceiling");
 		if (ok)
 			FCGX_PutStr(reply, (int)sizeof(reply) - 1, fx.out);
 		else
