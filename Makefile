@@ -12,7 +12,7 @@ PKGS     := hiredis json-c libcurl uuid
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
             -Wall -Wextra -Werror -Wshadow -Wformat=2 \
-            -Wmissing-prototypes -Wstrict-prototypes -Wno-format-nonliteral \
+            -Wmissing-prototypes -Wstrict-prototypes \
             -Ilib $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   := -lfcgi $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -81,13 +81,16 @@ $(B)/bin/fcgi-tasks: $(TASKS_OBJ) $(B)/libcommon.a
 $(B)/bin/ceiling: tests/load/ceiling.c | $(B)/dirs
 	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
 
-# Unit tests link lib/ and, where they test a model, that service's objects.
+# Unit tests link lib/ and, where they test a service's code, that service's
+# objects without its main: named here, test by test.
+USERS_LIB := $(filter-out %/main.o,$(USERS_OBJ))
+TASKS_LIB := $(filter-out %/main.o,$(TASKS_OBJ))
+$(B)/tests/test_tasks_model: UNIT_LINK := $(TASKS_LIB)
+$(B)/tests/test_store: UNIT_LINK := $(TASKS_LIB)
 $(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libcommon.a \
-    $(filter-out %/main.o,$(USERS_OBJ) $(TASKS_OBJ)) | $(B)/dirs
+    $(USERS_LIB) $(TASKS_LIB) | $(B)/dirs
 	$(CC) $(CFLAGS) -Itests/unit -Ifcgi-users -Ifcgi-tasks $(LDFLAGS) -o $@ $< \
-	    $(if $(findstring users,$*),$(filter-out %/main.o,$(USERS_OBJ))) \
-	    $(if $(findstring tasks,$*),$(filter-out %/main.o,$(TASKS_OBJ))) \
-	    $(B)/libcommon.a $(LDLIBS)
+	    $(UNIT_LINK) $(B)/libcommon.a $(LDLIBS)
 
 # libFuzzer targets: every parser that sees client (or stored) bytes.
 build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) fcgi-users/user.c fcgi-tasks/task.c \

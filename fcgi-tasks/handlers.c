@@ -11,19 +11,9 @@
 #include "timefmt.h"
 #include "xmalloc.h"
 
-/* Attempts at a read-modify-write before giving up on a busy record. */
-#define UPDATE_ATTEMPTS 32
 #define LIST_LIMIT_DEFAULT 100
 #define LIST_LIMIT_MAX 1000
 #define LIST_OFFSET_MAX 1000000000L
-
-static enum api_err
-path_id(struct req *r, char id[ID_LEN + 1])
-{
-	if (r->nparams < 1 || !id_parse(r->params[0], id))
-		return req_fail(r, API_ENOTFOUND, "task not found");
-	return API_OK;
-}
 
 /*
  * Asks the user service whether user_id exists: API_OK, API_EINVALID when it
@@ -34,7 +24,6 @@ user_exists(struct service *svc, struct req *r, const char *user_id)
 {
 	struct httpc_resp resp;
 	char *path = xasprintf("/users/%s", user_id);
-	char detail[REQ_DETAIL_MAX];
 	enum api_err rc;
 
 	rc = service_peer_get(svc, r, path, &resp);
@@ -43,13 +32,8 @@ user_exists(struct service *svc, struct req *r, const char *user_id)
 		return rc;
 	if (resp.status == 404)
 		rc = req_fail(r, API_EINVALID, "userId: no such user");
-	else if (resp.status == 503 || resp.status == 504)
-		rc = req_fail(r, resp.status == 503 ? API_EUNAVAIL :
-		    API_ETIMEOUT, "user service: %s",
-		    service_peer_detail(&resp, detail, sizeof(detail)));
 	else if (resp.status != 200)
-		rc = req_fail(r, API_EBADGATEWAY, "user service: %s",
-		    service_peer_detail(&resp, detail, sizeof(detail)));
+		rc = service_peer_fail(svc, r, &resp, 0);
 	httpc_resp_release(&resp);
 	return rc;
 }
@@ -58,16 +42,11 @@ enum api_err
 tasks_create(struct req *r, void *ctx)
 {
 	struct service *svc = ctx;
-	struct field_value v[TASK_NFIELDS];
+	const struct field_value *v = r->fields;
 	struct task t = { .status = "pending" };
 	char uid[ID_LEN + 1];
-	char *loc;
 	enum api_err rc;
 
-	rc = validate_object(r->json, task_fields, TASK_NFIELDS, 0, v,
-	    r->detail, sizeof(r->detail));
-	if (rc != API_OK)
-		return rc;
 	if (!id_parse(v[TASK_F_USERID].str, uid))
 		return req_fail(r, API_EINVALID, "userId: no such user");
 	if ((rc = user_exists(svc, r, uid)) != API_OK)
@@ -77,12 +56,10 @@ tasks_create(struct req *r, void *ctx)
 	t.created = t.updated = ts_now();
 	task_apply(&t, v);
 	/* The store checks again, atomically, that the user still exists. */
-	if ((rc = tstore_create(svc->store, r, &t)) == API_OK) {
-		loc = xasprintf("/tasks/%s", t.id);
-		req_header(r, "Location", loc);
-		free(loc);
-		req_send(r, 201, task_to_json(&t));
-	}
+	if ((rc = tstore_create(svc->store, &t)) == API_OK)
+		req_send_created(r, "/tasks", t.id, task_to_json(&t));
+	else
+		service_fail(svc, r, rc);
 	task_release(&t);
 	return rc;
 }
@@ -95,10 +72,12 @@ tasks_get(struct req *r, void *ctx)
 	struct task t;
 	enum api_err rc;
 
-	if ((rc = path_id(r, id)) != API_OK)
+	if ((rc = req_path_id(r, "task", id)) != API_OK)
 		return rc;
-	if ((rc = tstore_get(svc->store, r, id, &t, NULL)) == API_OK)
+	if ((rc = tstore_get(svc->store, id, &t)) == API_OK)
 		req_send(r, 200, task_to_json(&t));
+	else
+		service_fail(svc, r, rc);
 	task_release(&t);
 	return rc;
 }
@@ -158,9 +137,10 @@ tasks_list(struct req *r, void *ctx)
 	arr = json_object_new_array();
 	/* Ids are lowercase UUIDs: anything else names no user. */
 	if (id_parse(lq.user_id, uid)) {
-		rc = tstore_list(svc->store, r, uid, &tasks, &n);
+		rc = tstore_list(svc->store, uid, &tasks, &n);
 		if (rc != API_OK) {
 			json_object_put(arr);
+			service_fail(svc, r, rc);
 			goto out;
 		}
 	}
@@ -188,37 +168,19 @@ enum api_err
 tasks_update(struct req *r, void *ctx)
 {
 	struct service *svc = ctx;
-	struct field_value v[TASK_NUPDATE];
 	char id[ID_LEN + 1];
+	struct task t;
 	enum api_err rc;
 
-	if ((rc = path_id(r, id)) != API_OK)
+	if ((rc = req_path_id(r, "task", id)) != API_OK)
 		return rc;
-	rc = validate_object(r->json, task_fields, TASK_NUPDATE, 1, v,
-	    r->detail, sizeof(r->detail));
-	if (rc != API_OK)
-		return rc;
-	for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-		struct task t;
-		char *raw = NULL;
-		int64_t now = ts_now();
-		int retry;
-
-		if ((rc = tstore_get(svc->store, r, id, &t, &raw)) != API_OK)
-			return rc;
-		task_apply(&t, v);
-		/* updated_at moves on every change, even within a microsecond. */
-		t.updated = now > t.updated ? now : t.updated + 1;
-		rc = tstore_replace(svc->store, r, &t, raw, &retry);
-		if (rc == API_OK)
-			req_send(r, 200, task_to_json(&t));
-		task_release(&t);
-		free(raw);
-		if (!retry)
-			return rc;
-	}
-	return req_fail(r, API_ECONFLICT, "task is being changed by other "
-	    "requests; try again");
+	rc = tstore_update(svc->store, id, r->fields, ts_now(), &t);
+	if (rc == API_OK)
+		req_send(r, 200, task_to_json(&t));
+	else
+		service_fail(svc, r, rc);
+	task_release(&t);
+	return rc;
 }
 
 enum api_err
@@ -228,23 +190,10 @@ tasks_delete(struct req *r, void *ctx)
 	char id[ID_LEN + 1];
 	enum api_err rc;
 
-	if ((rc = path_id(r, id)) != API_OK)
+	if ((rc = req_path_id(r, "task", id)) != API_OK)
 		return rc;
-	for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-		struct task t;
-		char *raw = NULL;
-		int retry;
-
-		if ((rc = tstore_get(svc->store, r, id, &t, &raw)) != API_OK)
-			return rc;
-		rc = tstore_delete(svc->store, r, &t, raw, &retry);
-		if (rc == API_OK)
-			req_send(r, 204, NULL);
-		task_release(&t);
-		free(raw);
-		if (!retry)
-			return rc;
-	}
-	return req_fail(r, API_ECONFLICT, "task is being changed by other "
-	    "requests; try again");
+	if ((rc = tstore_delete(svc->store, id)) != API_OK)
+		return service_fail(svc, r, rc);
+	req_send(r, 204, NULL);
+	return API_OK;
 }

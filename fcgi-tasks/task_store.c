@@ -1,47 +1,139 @@
 #include "task_store.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 #include "xmalloc.h"
 
-static struct store_script create_script = { .writes = 1, .src =
+static int
+decode(void *dst, const char *id, const char *raw)
+{
+	return task_from_record(dst, id, raw);
+}
+
+const struct record_kind task_record = { "task:", "task",
+    sizeof(struct task), decode };
+
+static const struct store_word words[] = {
+	{ "notfound", API_ENOTFOUND, "task not found" },
+	{ "nouser", API_EINVALID, "userId: no such user" },
+	{ "malformed", API_EBADGATEWAY, "Redis: the task's record is malformed" },
+	{ NULL, API_OK, NULL },
+};
+
+static struct store_script create_script = { .writes = 1, .words = words,
+    .src =
     "if redis.call('EXISTS', KEYS[2]) == 0 then return 'nouser' end\n"
     "redis.call('SET', KEYS[1], ARGV[1])\n"
     "redis.call('SADD', KEYS[3], ARGV[2])\n"
     "return 'ok'\n" };
 
-static struct store_script replace_script = { .writes = 1, .src =
+/*
+ * KEYS[1] = task:<id>; ARGV[1] = now in microseconds, ARGV[2] = the fields
+ * to set (a JSON object).  Timestamps are read in any form ts_parse() reads
+ * (the seed's, RFC 3339, an offset) and written in the seed's.  The
+ * arithmetic is exact: microseconds since 1970 stay far below 2^53.
+ */
+static struct store_script update_script = { .writes = 1, .words = words,
+    .src =
+    "local function days(y, m, d)\n"
+    "  if m <= 2 then y = y - 1 end\n"
+    "  local era = math.floor(y / 400)\n"
+    "  local yoe = y - era * 400\n"
+    "  local doy = math.floor((153 * ((m + 9) % 12) + 2) / 5) + d - 1\n"
+    "  local doe = yoe * 365 + math.floor(yoe / 4) - math.floor(yoe / 100)"
+    " + doy\n"
+    "  return era * 146097 + doe - 719468\n"
+    "end\n"
+    "local function civil(z)\n"
+    "  z = z + 719468\n"
+    "  local era = math.floor(z / 146097)\n"
+    "  local doe = z - era * 146097\n"
+    "  local yoe = math.floor((doe - math.floor(doe / 1460) +\n"
+    "    math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)\n"
+    "  local doy = doe - (365 * yoe + math.floor(yoe / 4) -"
+    " math.floor(yoe / 100))\n"
+    "  local mp = math.floor((5 * doy + 2) / 153)\n"
+    "  local d = doy - math.floor((153 * mp + 2) / 5) + 1\n"
+    "  local m = mp < 10 and mp + 3 or mp - 9\n"
+    "  local y = yoe + era * 400\n"
+    "  if m <= 2 then y = y + 1 end\n"
+    "  return y, m, d\n"
+    "end\n"
+    "local function us(ts)\n"
+    "  if type(ts) ~= 'string' then return nil end\n"
+    "  local y, mo, d, h, mi, s, rest = string.match(ts,\n"
+    "    '^(%d%d%d%d)%-(%d%d)%-(%d%d)[ T](%d%d):(%d%d):(%d%d)(.*)$')\n"
+    "  if not y then return nil end\n"
+    "  local frac, tz = string.match(rest, '^%.(%d+)(.*)$')\n"
+    "  if frac then\n"
+    "    if #frac > 6 then return nil end\n"
+    "    frac = tonumber(frac .. string.rep('0', 6 - #frac))\n"
+    "  else\n"
+    "    frac, tz = 0, rest\n"
+    "  end\n"
+    "  local off = 0\n"
+    "  if tz ~= 'Z' then\n"
+    "    local sign, oh, om = string.match(tz, '^([+-])(%d%d):(%d%d)$')\n"
+    "    if not sign then return nil end\n"
+    "    off = (tonumber(oh) * 60 + tonumber(om)) * 60\n"
+    "    if sign == '-' then off = -off end\n"
+    "  end\n"
+    "  local secs = days(tonumber(y), tonumber(mo), tonumber(d)) * 86400 +\n"
+    "    tonumber(h) * 3600 + tonumber(mi) * 60 + tonumber(s) - off\n"
+    "  return secs * 1000000 + frac\n"
+    "end\n"
+    "local function seed(t)\n"
+    "  local secs = math.floor(t / 1000000)\n"
+    "  local day = math.floor(secs / 86400)\n"
+    "  local rem = secs - day * 86400\n"
+    "  local y, m, d = civil(day)\n"
+    "  return string.format('%04d-%02d-%02d %02d:%02d:%02d.%06d+00:00',\n"
+    "    y, m, d, math.floor(rem / 3600), math.floor(rem % 3600 / 60),\n"
+    "    rem % 60, t - secs * 1000000)\n"
+    "end\n"
     "local cur = redis.call('GET', KEYS[1])\n"
     "if not cur then return 'notfound' end\n"
-    "if cur ~= ARGV[1] then return 'retry' end\n"
-    "redis.call('SET', KEYS[1], ARGV[2])\n"
-    "return 'ok'\n" };
+    "local ok, rec = pcall(cjson.decode, cur)\n"
+    "if not ok or type(rec) ~= 'table' or type(rec.userId) ~= 'string' or\n"
+    "    type(rec.title) ~= 'string' then\n"
+    "  return 'malformed'\n"
+    "end\n"
+    "local last = us(rec.updatedAt) or us(rec.createdAt)\n"
+    "if not last then return 'malformed' end\n"
+    "local now = tonumber(ARGV[1])\n"
+    "if now <= last then now = last + 1 end\n"
+    "for k, v in pairs(cjson.decode(ARGV[2])) do rec[k] = v end\n"
+    "rec.updatedAt = seed(now)\n"
+    "local out = cjson.encode(rec)\n"
+    "redis.call('SET', KEYS[1], out)\n"
+    "return {'ok', out}\n" };
 
-static struct store_script delete_script = { .writes = 1, .src =
+static struct store_script delete_script = { .writes = 1, .words = words,
+    .src =
     "local cur = redis.call('GET', KEYS[1])\n"
     "if not cur then return 'notfound' end\n"
-    "if cur ~= ARGV[1] then return 'retry' end\n"
     "redis.call('DEL', KEYS[1])\n"
-    "redis.call('SREM', KEYS[2], ARGV[2])\n"
+    "local ok, rec = pcall(cjson.decode, cur)\n"
+    "if ok and type(rec) == 'table' and type(rec.userId) == 'string' then\n"
+    "  redis.call('SREM', 'user:' .. rec.userId .. ':tasks', ARGV[1])\n"
+    "end\n"
     "return 'ok'\n" };
 
 enum api_err
-tstore_create(struct store *st, struct req *r, const struct task *t)
+tstore_create(struct store *st, const struct task *t)
 {
-	char *key = xasprintf("task:%s", t->id);
+	char *key = record_key(&task_record, t->id);
 	char *user = xasprintf("user:%s", t->user_id);
 	char *index = xasprintf("user:%s:tasks", t->user_id);
 	char *rec = task_to_record(t);
 	const char *argv[] = { key, user, index, rec, t->id };
-	char word[16];
 	enum api_err rc;
 
-	rc = store_eval_word(st, &create_script, 3, 5, argv, word, sizeof(word),
-	    r->detail, sizeof(r->detail));
-	if (rc == API_OK && strcmp(word, "nouser") == 0)
-		rc = req_fail(r, API_EINVALID, "userId: no such user");
+	rc = store_run(st, &create_script, 3, 5, argv, NULL);
 	free(key);
 	free(user);
 	free(index);
@@ -50,79 +142,43 @@ tstore_create(struct store *st, struct req *r, const struct task *t)
 }
 
 enum api_err
-tstore_get(struct store *st, struct req *r, const char *id, struct task *t,
-    char **raw)
+tstore_get(struct store *st, const char *id, struct task *t)
 {
-	char *key = xasprintf("task:%s", id);
-	char *value;
+	return record_get(st, &task_record, id, t);
+}
+
+enum api_err
+tstore_update(struct store *st, const char *id, const struct field_value *v,
+    int64_t now, struct task *t)
+{
+	char *key = record_key(&task_record, id);
+	char *changes = record_changes(task_fields, v, TASK_NUPDATE);
+	char stamp[24];
+	const char *argv[] = { key, stamp, changes };
 	enum api_err rc;
 
-	memset(t, 0, sizeof(*t));
-	rc = store_get_string(st, key, &value, r->detail, sizeof(r->detail));
-	if (rc == API_ENOTFOUND)
-		rc = req_fail(r, API_ENOTFOUND, "task not found");
-	else if (rc == API_OK && task_from_record(t, id, value) == -1) {
-		task_release(t);
-		rc = req_fail(r, API_EBADGATEWAY, "Redis: the record %s is "
-		    "malformed", key);
-	}
-	if (rc == API_OK && raw != NULL) {
-		*raw = value;
-		value = NULL;
-	}
-	free(value);
+	snprintf(stamp, sizeof(stamp), "%" PRId64, now);
+	rc = record_run(st, &task_record, &update_script, 1, 3, argv, id, t);
+	free(changes);
 	free(key);
 	return rc;
 }
 
-/*
- * Runs a compare-and-set script over task t's record.  Both scripts take
- * KEYS = task:<id>, user:<uid>:tasks and ARGV = the record expected, then the
- * new record (replace) or the id (delete).
- */
-static enum api_err
-cas(struct store *st, struct req *r, struct store_script *sc,
-    const struct task *t, const char *old_raw, int *retry)
+enum api_err
+tstore_delete(struct store *st, const char *id)
 {
-	char *key = xasprintf("task:%s", t->id);
-	char *index = xasprintf("user:%s:tasks", t->user_id);
-	char *rec = sc == &replace_script ? task_to_record(t) : NULL;
-	const char *argv[] = { key, index, old_raw, rec ? rec : t->id };
-	char word[16];
+	char *key = record_key(&task_record, id);
+	const char *argv[] = { key, id };
 	enum api_err rc;
 
-	*retry = 0;
-	rc = store_eval_word(st, sc, 2, 4, argv, word, sizeof(word),
-	    r->detail, sizeof(r->detail));
-	if (rc == API_OK && strcmp(word, "notfound") == 0)
-		rc = req_fail(r, API_ENOTFOUND, "task not found");
-	else if (rc == API_OK && strcmp(word, "retry") == 0) {
-		*retry = 1;
-		rc = req_fail(r, API_EINTERNAL, "task changed concurrently");
-	}
+	rc = store_run(st, &delete_script, 1, 2, argv, NULL);
 	free(key);
-	free(index);
-	free(rec);
 	return rc;
 }
 
 enum api_err
-tstore_replace(struct store *st, struct req *r, const struct task *t,
-    const char *old_raw, int *retry)
-{
-	return cas(st, r, &replace_script, t, old_raw, retry);
-}
-
-enum api_err
-tstore_delete(struct store *st, struct req *r, const struct task *t,
-    const char *old_raw, int *retry)
-{
-	return cas(st, r, &delete_script, t, old_raw, retry);
-}
-
-enum api_err
-tstore_list(struct store *st, struct req *r, const char *user_id,
-    struct task **tasks, size_t *n)
+tstore_list(struct store *st, const char *user_id, struct task **tasks,
+    size_t *n)
 {
 	char *index = xasprintf("user:%s:tasks", user_id);
 	/*
@@ -137,9 +193,9 @@ tstore_list(struct store *st, struct req *r, const char *user_id,
 
 	*tasks = NULL;
 	*n = 0;
-	rc = store_cmd(st, 8, argv, NULL, &rep, r->detail, sizeof(r->detail));
+	rc = store_cmd(st, 8, argv, NULL, &rep);
 	if (rc == API_OK && rep->type != REDIS_REPLY_ARRAY)
-		rc = req_fail(r, API_EBADGATEWAY, "Redis: unexpected reply");
+		rc = store_fail(st, API_EBADGATEWAY, "Redis: unexpected reply");
 	if (rc != API_OK)
 		goto out;
 	*tasks = xcalloc(rep->elements / 2 + 1, sizeof(**tasks));
@@ -152,7 +208,7 @@ tstore_list(struct store *st, struct req *r, const char *user_id,
 			continue;   /* an index entry whose task is gone */
 		if (task_from_record(t, id->str, rec->str) == -1) {
 			task_release(t);
-			log_warn("skipping malformed record task:%s", id->str);
+			log_warnx("skipping malformed record task:%s", id->str);
 			continue;
 		}
 		(*n)++;

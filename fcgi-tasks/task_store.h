@@ -4,42 +4,47 @@
  *   task:<id>          JSON record (the seed's key and shape, plus updatedAt)
  *   user:<id>:tasks    SET of the user's task ids (the seed's index)
  *
- * Every write is one Lua script: a record and its index entry change
- * together, and a task is only written while its user's record exists, so a
- * user deleted during a create leaves no task behind.
+ * Every write is one Lua script, in one round trip: a record and its index
+ * entry change together, a task is only written while its user's record
+ * exists (a user deleted during a create leaves no task behind), and an
+ * update merges its fields into the record as Redis holds it, so two
+ * updates of different fields both survive without a retry.
+ *
+ * Each function returns API_OK or a failure whose reason the store keeps
+ * (store_errstr()): API_ENOTFOUND "task not found", API_EINVALID for a
+ * create whose user does not exist, API_EBADGATEWAY for a malformed
+ * record, or Redis's own failures.
  */
 #ifndef TASK_STORE_H
 #define TASK_STORE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
-#include "req.h"
+#include "record.h"
 #include "store.h"
 #include "task.h"
 
-/* Stores a new task; API_EINVALID when its user does not exist. */
-enum api_err tstore_create(struct store *st, struct req *r,
-    const struct task *t);
+extern const struct record_kind task_record;
+
+/* Stores a new task. */
+enum api_err tstore_create(struct store *st, const struct task *t);
+/* Reads task id into t (released by the caller, whatever the result). */
+enum api_err tstore_get(struct store *st, const char *id, struct task *t);
 /*
- * Reads task id into t (released by the caller) and, when raw is not NULL,
- * its stored record (caller frees).  API_ENOTFOUND when absent.
+ * Merges the present fields of v (task_fields[0..TASK_NUPDATE)) into task
+ * id, with updatedAt = now, or one microsecond past the stored one when
+ * the clock is behind it; reads the result into t (released by the caller).
  */
-enum api_err tstore_get(struct store *st, struct req *r, const char *id,
-    struct task *t, char **raw);
-/*
- * Writes t if its record still equals old_raw.  API_OK, API_ENOTFOUND, or
- * with *retry set when it changed meanwhile.
- */
-enum api_err tstore_replace(struct store *st, struct req *r,
-    const struct task *t, const char *old_raw, int *retry);
-/* Deletes t and its index entry if its record still equals old_raw. */
-enum api_err tstore_delete(struct store *st, struct req *r,
-    const struct task *t, const char *old_raw, int *retry);
+enum api_err tstore_update(struct store *st, const char *id,
+    const struct field_value *v, int64_t now, struct task *t);
+/* Deletes task id and its index entry. */
+enum api_err tstore_delete(struct store *st, const char *id);
 /*
  * All tasks of user_id, in one round trip, unordered.  *tasks is an array of
  * *n tasks to release with tstore_list_free().
  */
-enum api_err tstore_list(struct store *st, struct req *r, const char *user_id,
+enum api_err tstore_list(struct store *st, const char *user_id,
     struct task **tasks, size_t *n);
 void tstore_list_free(struct task *tasks, size_t n);
 

@@ -9,8 +9,7 @@ extern const struct service_def users_service;
 
 enum api_err users_create(struct req *r, void *ctx);
 enum api_err users_get(struct req *r, void *ctx);
-enum api_err users_replace(struct req *r, void *ctx);
-enum api_err users_patch(struct req *r, void *ctx);
+enum api_err users_update(struct req *r, void *ctx);
 enum api_err users_delete(struct req *r, void *ctx);
 enum api_err users_tasks(struct req *r, void *ctx);
 

@@ -7,11 +7,28 @@
 
 #define EMAIL_INDEX "users:by_email"
 
+static int
+decode(void *dst, const char *id, const char *raw)
+{
+	return user_from_record(dst, id, raw);
+}
+
+const struct record_kind user_record = { "user:", "user",
+    sizeof(struct user), decode };
+
+static const struct store_word words[] = {
+	{ "notfound", API_ENOTFOUND, "user not found" },
+	{ "conflict", API_ECONFLICT, "email: already used by another user" },
+	{ "malformed", API_EBADGATEWAY, "Redis: the user's record is malformed" },
+	{ NULL, API_OK, NULL },
+};
+
 /*
  * An index entry whose user is gone (the seed's services delete users
  * without knowing the index) does not block the e-mail.
  */
-static struct store_script create_script = { .writes = 1, .src =
+static struct store_script create_script = { .writes = 1, .words = words,
+    .src =
     "local owner = redis.call('HGET', KEYS[2], ARGV[1])\n"
     "if owner and redis.call('EXISTS', 'user:' .. owner) == 1 then\n"
     "  return 'conflict'\n"
@@ -20,24 +37,38 @@ static struct store_script create_script = { .writes = 1, .src =
     "redis.call('SET', KEYS[1], ARGV[3])\n"
     "return 'ok'\n" };
 
-static struct store_script replace_script = { .writes = 1, .src =
+/*
+ * KEYS = user:<id>, the e-mail index; ARGV = the fields to set (a JSON
+ * object), the id.  E-mails are compared in ASCII lowercase, as
+ * user_email_key() does.
+ */
+static struct store_script update_script = { .writes = 1, .words = words,
+    .src =
     "local cur = redis.call('GET', KEYS[1])\n"
     "if not cur then return 'notfound' end\n"
-    "if cur ~= ARGV[1] then return 'retry' end\n"
-    "local owner = redis.call('HGET', KEYS[2], ARGV[4])\n"
-    "if owner and owner ~= ARGV[5] and\n"
+    "local ok, rec = pcall(cjson.decode, cur)\n"
+    "if not ok or type(rec) ~= 'table' or type(rec.email) ~= 'string' or\n"
+    "    type(rec.name) ~= 'string' or type(rec.createdAt) ~= 'string' then\n"
+    "  return 'malformed'\n"
+    "end\n"
+    "local old = string.lower(rec.email)\n"
+    "for k, v in pairs(cjson.decode(ARGV[1])) do rec[k] = v end\n"
+    "local new = string.lower(rec.email)\n"
+    "local owner = redis.call('HGET', KEYS[2], new)\n"
+    "if owner and owner ~= ARGV[2] and\n"
     "    redis.call('EXISTS', 'user:' .. owner) == 1 then\n"
     "  return 'conflict'\n"
     "end\n"
-    "if ARGV[3] ~= ARGV[4] and\n"
-    "    redis.call('HGET', KEYS[2], ARGV[3]) == ARGV[5] then\n"
-    "  redis.call('HDEL', KEYS[2], ARGV[3])\n"
+    "if old ~= new and redis.call('HGET', KEYS[2], old) == ARGV[2] then\n"
+    "  redis.call('HDEL', KEYS[2], old)\n"
     "end\n"
-    "redis.call('HSET', KEYS[2], ARGV[4], ARGV[5])\n"
-    "redis.call('SET', KEYS[1], ARGV[2])\n"
-    "return 'ok'\n" };
+    "redis.call('HSET', KEYS[2], new, ARGV[2])\n"
+    "local out = cjson.encode(rec)\n"
+    "redis.call('SET', KEYS[1], out)\n"
+    "return {'ok', out}\n" };
 
-static struct store_script delete_script = { .writes = 1, .src =
+static struct store_script delete_script = { .writes = 1, .words = words,
+    .src =
     "local cur = redis.call('GET', KEYS[1])\n"
     "if not cur then return 'notfound' end\n"
     "local ok, rec = pcall(cjson.decode, cur)\n"
@@ -54,114 +85,45 @@ static struct store_script delete_script = { .writes = 1, .src =
     "return 'ok'\n" };
 
 enum api_err
-ustore_create(struct store *st, struct req *r, const struct user *u)
+ustore_create(struct store *st, const struct user *u)
 {
-	char *key = xasprintf("user:%s", u->id);
+	char *key = record_key(&user_record, u->id);
 	char *email = user_email_key(u->email);
 	char *rec = user_to_record(u);
 	const char *argv[] = { key, EMAIL_INDEX, email, u->id, rec };
-	char word[16];
 	enum api_err rc;
 
-	rc = store_eval_word(st, &create_script, 2, 5, argv, word, sizeof(word),
-	    r->detail, sizeof(r->detail));
-	if (rc == API_OK && strcmp(word, "conflict") == 0)
-		rc = req_fail(r, API_ECONFLICT, "email: already used by another "
-		    "user");
+	rc = store_run(st, &create_script, 2, 5, argv, NULL);
 	free(key);
 	free(email);
 	free(rec);
 	return rc;
 }
 
-void
-ustore_get_send(struct store *st, const char *id)
-{
-	char *key = xasprintf("user:%s", id);
-
-	store_get_send(st, key);
-	free(key);
-}
-
 enum api_err
-ustore_get_recv(struct store *st, struct req *r, const char *id,
-    struct user *u, char **raw)
+ustore_update(struct store *st, const char *id, const struct field_value *v,
+    struct user *u)
 {
-	char *key = xasprintf("user:%s", id);
-	char *value;
+	char *key = record_key(&user_record, id);
+	char *changes = record_changes(user_fields, v, USER_NFIELDS);
+	const char *argv[] = { key, EMAIL_INDEX, changes, id };
 	enum api_err rc;
 
-	memset(u, 0, sizeof(*u));
-	rc = store_get_recv(st, key, &value, r->detail, sizeof(r->detail));
-	if (rc == API_ENOTFOUND)
-		rc = req_fail(r, API_ENOTFOUND, "user not found");
-	else if (rc == API_OK && user_from_record(u, id, value) == -1) {
-		user_release(u);
-		rc = req_fail(r, API_EBADGATEWAY, "Redis: the record %s is "
-		    "malformed", key);
-	}
-	if (rc == API_OK && raw != NULL) {
-		*raw = value;
-		value = NULL;
-	}
-	free(value);
+	rc = record_run(st, &user_record, &update_script, 2, 4, argv, id, u);
+	free(changes);
 	free(key);
 	return rc;
 }
 
 enum api_err
-ustore_get(struct store *st, struct req *r, const char *id, struct user *u,
-    char **raw)
+ustore_delete(struct store *st, const char *id)
 {
-	ustore_get_send(st, id);
-	return ustore_get_recv(st, r, id, u, raw);
-}
-
-enum api_err
-ustore_replace(struct store *st, struct req *r, const struct user *u,
-    const char *old_raw, const char *old_email, int *retry)
-{
-	char *key = xasprintf("user:%s", u->id);
-	char *oldk = user_email_key(old_email);
-	char *newk = user_email_key(u->email);
-	char *rec = user_to_record(u);
-	const char *argv[] = { key, EMAIL_INDEX, old_raw, rec, oldk, newk,
-	    u->id };
-	char word[16];
-	enum api_err rc;
-
-	*retry = 0;
-	rc = store_eval_word(st, &replace_script, 2, 7, argv, word, sizeof(word),
-	    r->detail, sizeof(r->detail));
-	if (rc == API_OK && strcmp(word, "notfound") == 0)
-		rc = req_fail(r, API_ENOTFOUND, "user not found");
-	else if (rc == API_OK && strcmp(word, "conflict") == 0)
-		rc = req_fail(r, API_ECONFLICT, "email: already used by another "
-		    "user");
-	else if (rc == API_OK && strcmp(word, "retry") == 0) {
-		*retry = 1;
-		rc = req_fail(r, API_EINTERNAL, "user changed concurrently");
-	}
-	free(key);
-	free(oldk);
-	free(newk);
-	free(rec);
-	return rc;
-}
-
-enum api_err
-ustore_delete(struct store *st, struct req *r, const char *id)
-{
-	char *key = xasprintf("user:%s", id);
+	char *key = record_key(&user_record, id);
 	char *tasks = xasprintf("user:%s:tasks", id);
 	const char *argv[] = { key, EMAIL_INDEX, tasks, id };
-	char word[16];
 	enum api_err rc;
 
-	rc = store_eval_word(st, &delete_script, 3, 4, argv, word, sizeof(word),
-	    r->detail, sizeof(r->detail));
-	if (rc == API_OK && strcmp(word, "notfound") == 0)
-		rc = req_fail(r, API_ENOTFOUND, "user not found");
+	rc = store_run(st, &delete_script, 3, 4, argv, NULL);
 	free(key);
 	free(tasks);
 	return rc;

@@ -20,6 +20,17 @@ api_status(enum api_err err)
 	return 500;
 }
 
+enum api_err
+api_from_status(long status)
+{
+	if (status >= 200 && status < 300)
+		return API_OK;
+	for (enum api_err e = API_EBADJSON; e <= API_ETIMEOUT; e++)
+		if (e != API_EINTERNAL && api_status(e) == status)
+			return e;
+	return API_EBADGATEWAY;
+}
+
 const char *
 api_reason(int status)
 {

@@ -24,6 +24,12 @@ enum api_err {
 
 /* The HTTP status for an error code (200 for API_OK). */
 int api_status(enum api_err err);
+/*
+ * The reverse, for a status another service answered: API_OK for 2xx, the
+ * code whose status it is, and API_EBADGATEWAY for any other (a 500, a
+ * status this API never answers).
+ */
+enum api_err api_from_status(long status);
 /* The HTTP reason phrase for a status ("Not Found"), "" if unknown. */
 const char *api_reason(int status);
 

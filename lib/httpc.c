@@ -12,7 +12,21 @@ struct httpc {
 	CURL *curl;
 	char *base;
 	char errbuf[CURL_ERROR_SIZE];
+	enum api_err err;
+	char errstr[CURL_ERROR_SIZE];
 };
+
+enum api_err
+httpc_err(const struct httpc *hc)
+{
+	return hc->err;
+}
+
+const char *
+httpc_errstr(const struct httpc *hc)
+{
+	return hc->errstr;
+}
 
 struct httpc *
 httpc_new(const char *base, int connect_timeout_ms, int timeout_ms)
@@ -85,7 +99,7 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 
 enum api_err
 httpc_get(struct httpc *hc, const char *path, const char *request_id,
-    struct httpc_resp *resp, char *why, size_t whylen)
+    struct httpc_resp *resp)
 {
 	struct curl_slist *hdrs = NULL;
 	char *url = xasprintf("%s%s", hc->base, path);
@@ -129,8 +143,9 @@ httpc_get(struct httpc *hc, const char *path, const char *request_id,
 		break;
 	}
 	if (rc != API_OK) {
-		snprintf(why, whylen, "%s", hc->errbuf[0] ? hc->errbuf :
-		    curl_easy_strerror(cc));
+		hc->err = rc;
+		snprintf(hc->errstr, sizeof(hc->errstr), "%s", hc->errbuf[0] ?
+		    hc->errbuf : curl_easy_strerror(cc));
 		httpc_resp_release(resp);
 	}
 	/* The header list must not outlive this call. */

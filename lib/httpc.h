@@ -5,7 +5,8 @@
  * the peer's internal port is reused.  Every call is bounded by a connect
  * timeout and a total timeout.  Transport failures map to API_EUNAVAIL
  * (cannot connect), API_ETIMEOUT (no answer in time) and API_EBADGATEWAY
- * (anything else, a reply too large included).
+ * (anything else, a reply too large included).  As in the store, a failure
+ * leaves its code and reason in the client (httpc_err(), httpc_errstr()).
  */
 #ifndef HTTPC_H
 #define HTTPC_H
@@ -33,11 +34,13 @@ void httpc_free(struct httpc *hc);
 /*
  * GETs base + path_and_query, sending X-Request-ID when request_id is set.
  * Returns API_OK with resp filled for any HTTP status, or an error with the
- * reason in why.
+ * reason in the client.
  */
 enum api_err httpc_get(struct httpc *hc, const char *path_and_query,
-    const char *request_id, struct httpc_resp *resp, char *why,
-    size_t whylen);
+    const char *request_id, struct httpc_resp *resp);
+/* The code of the last failure (API_OK before any) and its reason. */
+enum api_err httpc_err(const struct httpc *hc);
+const char *httpc_errstr(const struct httpc *hc);
 void httpc_resp_release(struct httpc_resp *resp);
 
 /* s %-encoded for a URL; free with free(). */

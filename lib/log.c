@@ -1,5 +1,6 @@
 #include "log.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,8 +35,12 @@ log_set_request_id(const char *id)
 	log_reqid = id;
 }
 
+static void vlog(enum log_level, int, const char *, va_list)
+    __attribute__((format(printf, 3, 0)));
+
+/* One line; with errnum not 0, ": strerror(errnum)" after the message. */
 static void
-vlog(enum log_level level, const char *fmt, va_list ap)
+vlog(enum log_level level, int errnum, const char *fmt, va_list ap)
 {
 	static const char *tags[] = { "error", "warn", "info", "debug" };
 	char line[2048];
@@ -48,6 +53,12 @@ vlog(enum log_level level, const char *fmt, va_list ap)
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return;
 	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	if (errnum != 0) {
+		size_t len = strlen(line);
+
+		snprintf(line + len, sizeof(line) - len, ": %s",
+		    strerror(errnum));
+	}
 	/* One write per line keeps lines of different workers apart. */
 	fprintf(stderr, "%s\n", line);
 }
@@ -57,14 +68,25 @@ vlog(enum log_level level, const char *fmt, va_list ap)
 	{                                     \
 		va_list ap;                   \
 		va_start(ap, fmt);            \
-		vlog(level, fmt, ap);         \
+		vlog(level, 0, fmt, ap);      \
 		va_end(ap);                   \
 	}
 
 LOG_FN(log_error, LOG_LEVEL_ERROR)
-LOG_FN(log_warn, LOG_LEVEL_WARN)
+LOG_FN(log_warnx, LOG_LEVEL_WARN)
 LOG_FN(log_info, LOG_LEVEL_INFO)
 LOG_FN(log_debug, LOG_LEVEL_DEBUG)
+
+void
+log_warn(const char *fmt, ...)
+{
+	int errnum = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_LEVEL_WARN, errnum, fmt, ap);
+	va_end(ap);
+}
 
 void
 fatalx(const char *fmt, ...)
@@ -72,7 +94,18 @@ fatalx(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(LOG_LEVEL_ERROR, fmt, ap);
+	vlog(LOG_LEVEL_ERROR, 0, fmt, ap);
 	va_end(ap);
 	exit(1);
+}
+
+void
+log_abort(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_LEVEL_ERROR, 0, fmt, ap);
+	va_end(ap);
+	abort();
 }

@@ -15,11 +15,18 @@ int log_level_parse(const char *s);
 /* The request id shown in every later line; NULL clears it.  Not copied. */
 void log_set_request_id(const char *id);
 
+/* A warning with ": " and strerror(errno) after it, as OpenBSD's log_warn. */
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A warning as it is (OpenBSD's log_warnx). */
+void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Logs and exits with status 1. */
 void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Logs and aborts: for what cannot go on, like an allocation that failed. */
+void log_abort(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Logs and aborts: for what cannot go on, like an allocation that failed. */
+void log_abort(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 #endif

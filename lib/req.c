@@ -141,7 +141,7 @@ req_header(struct req *r, const char *name, const char *value)
 	if (n > 0 && (size_t)n < sizeof(r->headers) - r->headers_len)
 		r->headers_len += (size_t)n;
 	else
-		log_warn("response header %s dropped: no room", name);
+		log_warnx("response header %s dropped: no room", name);
 }
 
 void
@@ -202,8 +202,27 @@ req_send_error(struct req *r, enum api_err err)
 		snprintf(r->detail, sizeof(r->detail), "%s", api_reason(status));
 	jsonx_add_str(o, "detail", r->detail);
 	if (status >= 500)
-		log_warn("%s %s: %d %s", r->method, r->path, status, r->detail);
+		log_warnx("%s %s: %d %s", r->method, r->path, status, r->detail);
 	else
 		log_debug("%s %s: %d %s", r->method, r->path, status, r->detail);
 	req_send(r, status, o);
+}
+
+void
+req_send_created(struct req *r, const char *collection, const char *id,
+    struct json_object *body)
+{
+	char *loc = xasprintf("%s/%s", collection, id);
+
+	req_header(r, "Location", loc);
+	free(loc);
+	req_send(r, 201, body);
+}
+
+enum api_err
+req_path_id(struct req *r, const char *noun, char id[ID_LEN + 1])
+{
+	if (r->nparams < 1 || !id_parse(r->params[0], id))
+		return req_fail(r, API_ENOTFOUND, "%s not found", noun);
+	return API_OK;
 }

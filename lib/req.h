@@ -14,8 +14,11 @@
 #include <json-c/json.h>
 
 #include "api.h"
+#include "ids.h"
+#include "validate.h"
 
 #define REQ_MAX_PARAMS 4
+#define REQ_MAX_FIELDS 8
 #define REQ_DETAIL_MAX 512
 
 struct req {
@@ -30,6 +33,8 @@ struct req {
 	char *body;                /* after req_read_body(), NUL-terminated */
 	size_t body_len;
 	struct json_object *json;  /* the body parsed by the router */
+	/* Its fields checked against the route's specs, in their order. */
+	struct field_value fields[REQ_MAX_FIELDS];
 	char *params[REQ_MAX_PARAMS];  /* path parameters, in pattern order */
 	size_t nparams;
 
@@ -67,6 +72,20 @@ void req_header(struct req *r, const char *name, const char *value);
  * as JSON (NULL for no body).  Takes ownership of body.
  */
 void req_send(struct req *r, int status, struct json_object *body);
+
+/*
+ * 201 with `Location: <collection>/<id>` and body: the answer to a create.
+ * Takes ownership of body.
+ */
+void req_send_created(struct req *r, const char *collection, const char *id,
+    struct json_object *body);
+
+/*
+ * The first path parameter as a lowercase UUID in id; otherwise fails r
+ * with 404 "<noun> not found" (a malformed id names nothing).
+ */
+enum api_err req_path_id(struct req *r, const char *noun,
+    char id[ID_LEN + 1]);
 
 /* Sends body_json (already serialized JSON) as is. */
 void req_send_raw(struct req *r, int status, const char *body_json, size_t len);

@@ -75,7 +75,7 @@ allow_add(char *allow, size_t size, const char *method)
 }
 
 static enum api_err
-take_body(struct req *r, size_t max_body)
+take_body(const struct route *rt, struct req *r, size_t max_body)
 {
 	enum api_err rc;
 
@@ -84,8 +84,37 @@ take_body(struct req *r, size_t max_body)
 		    "application/json");
 	if ((rc = req_read_body(r, max_body)) != API_OK)
 		return rc;
-	return jsonx_parse_object(r->body, r->body_len, &r->json, r->detail,
+	rc = jsonx_parse_object(r->body, r->body_len, &r->json, r->detail,
 	    sizeof(r->detail));
+	if (rc != API_OK || rt->nfields == 0)
+		return rc;
+	if (rt->nfields > REQ_MAX_FIELDS)
+		return req_fail(r, API_EINTERNAL, "route %s %s declares too many "
+		    "fields", rt->method, rt->pattern);
+	return validate_object(r->json, rt->fields, rt->nfields,
+	    (rt->flags & ROUTE_PARTIAL) != 0, r->fields, r->detail,
+	    sizeof(r->detail));
+}
+
+void
+router_print(const struct route *routes, size_t n, FILE *fp)
+{
+	static const struct { unsigned flag; const char *name; } names[] = {
+		{ ROUTE_BODY, "body" }, { ROUTE_PARTIAL, "partial" },
+		{ ROUTE_PEER, "peer" },
+	};
+
+	for (size_t i = 0; i < n; i++) {
+		const char *sep = " ";
+
+		fprintf(fp, "%s %s", routes[i].method, routes[i].pattern);
+		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (routes[i].flags & names[k].flag) {
+				fprintf(fp, "%s%s", sep, names[k].name);
+				sep = ",";
+			}
+		fprintf(fp, "%s\n", routes[i].flags ? "" : " -");
+	}
 }
 
 void
@@ -128,7 +157,8 @@ router_dispatch(const struct route *routes, size_t n, struct req *r,
 	r->headers_len = 0;
 	r->headers[0] = '\0';
 	router_match(chosen->pattern, r->path, r->params, &r->nparams);
-	rc = (chosen->flags & ROUTE_BODY) ? take_body(r, max_body) : API_OK;
+	rc = (chosen->flags & ROUTE_BODY) ? take_body(chosen, r, max_body) :
+	    API_OK;
 	if (rc == API_OK)
 		rc = chosen->fn(r, ctx);
 	if (rc != API_OK)

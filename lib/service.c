@@ -77,9 +77,10 @@ load_settings(const struct service_def *def, struct settings *s, int list,
 static void
 usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s [-e] [-n] [-I]\n"
+	fprintf(stderr, "usage: %s [-e] [-n] [-r] [-I]\n"
 	    "  -e  list the environment variables read, and exit\n"
 	    "  -n  check the configuration and exit\n"
+	    "  -r  list the routes with their flags, and exit\n"
 	    "  -I  internal pool: serve the peer service, no outbound calls\n",
 	    prog);
 }
@@ -105,10 +106,13 @@ service_main(int argc, char **argv, const struct service_def *def)
 	char err[512];
 	int ch, check_only = 0, internal = 0, unix_listen;
 
-	while ((ch = getopt(argc, argv, "enI")) != -1) {
+	while ((ch = getopt(argc, argv, "enrI")) != -1) {
 		switch (ch) {
 		case 'e':
 			return load_settings(def, &s, 1, err, sizeof(err));
+		case 'r':
+			router_print(def->routes, def->nroutes, stdout);
+			return 0;
 		case 'n':
 			check_only = 1;
 			break;
@@ -190,46 +194,55 @@ service_health(struct req *r, void *ctx)
 {
 	struct service *svc = ctx;
 	struct json_object *o = json_object_new_object();
-	char why[256];
-	int ok = store_ping(svc->store, why, sizeof(why)) == API_OK;
+	int ok = store_ping(svc->store) == API_OK;
 
 	jsonx_add_str(o, "status", ok ? "healthy" : "degraded");
 	jsonx_add_str(o, "service", svc->def->name);
 	jsonx_add_str(o, "redis", ok ? "ok" : "unreachable");
 	if (!ok)
-		jsonx_add_str(o, "detail", why);
+		jsonx_add_str(o, "detail", store_errstr(svc->store));
 	req_send(r, ok ? 200 : 503, o);
 	return API_OK;
+}
+
+enum api_err
+service_fail(struct service *svc, struct req *r, enum api_err rc)
+{
+	return req_fail(r, rc, "%s", store_errstr(svc->store));
 }
 
 enum api_err
 service_peer_get(struct service *svc, struct req *r, const char *path,
     struct httpc_resp *resp)
 {
-	char why[320];
+	const char *peer = svc->def->peer_name;
 	enum api_err rc;
 
 	if (svc->peer == NULL)
 		return req_fail(r, API_EUNAVAIL, "%s: this internal pool makes "
-		    "no outbound calls", svc->def->peer_name);
-	rc = httpc_get(svc->peer, path, r->request_id, resp, why, sizeof(why));
+		    "no outbound calls", peer);
+	rc = httpc_get(svc->peer, path, r->request_id, resp);
 	switch (rc) {
 	case API_OK:
 		return API_OK;
 	case API_ETIMEOUT:
-		return req_fail(r, rc, "%s timed out: %s", svc->def->peer_name,
-		    why);
+		return req_fail(r, rc, "%s timed out: %s", peer,
+		    httpc_errstr(svc->peer));
 	case API_EUNAVAIL:
-		return req_fail(r, rc, "%s unreachable: %s",
-		    svc->def->peer_name, why);
+		return req_fail(r, rc, "%s unreachable: %s", peer,
+		    httpc_errstr(svc->peer));
 	default:
-		return req_fail(r, rc, "%s failed: %s", svc->def->peer_name,
-		    why);
+		return req_fail(r, rc, "%s failed: %s", peer,
+		    httpc_errstr(svc->peer));
 	}
 }
 
-const char *
-service_peer_detail(const struct httpc_resp *resp, char *buf, size_t size)
+/*
+ * The detail of an error body the peer sent ({"detail": "..."}), or a
+ * description of the status when the body has none.  Writes into buf.
+ */
+static const char *
+peer_detail(const struct httpc_resp *resp, char *buf, size_t size)
 {
 	struct json_object *o = NULL;
 	char why[64];
@@ -244,4 +257,21 @@ service_peer_detail(const struct httpc_resp *resp, char *buf, size_t size)
 		snprintf(buf, size, "answered status %ld", resp->status);
 	json_object_put(o);
 	return buf;
+}
+
+enum api_err
+service_peer_fail(struct service *svc, struct req *r,
+    const struct httpc_resp *resp, int client_errors)
+{
+	enum api_err rc = api_from_status(resp->status);
+	char detail[REQ_DETAIL_MAX];
+
+	peer_detail(resp, detail, sizeof(detail));
+	if (resp->status >= 400 && resp->status < 500) {
+		if (client_errors && rc != API_EBADGATEWAY)
+			return req_fail(r, rc, "%s", detail);
+		rc = API_EBADGATEWAY;
+	} else if (rc == API_OK)
+		rc = API_EBADGATEWAY;   /* a 2xx the caller did not expect */
+	return req_fail(r, rc, "%s: %s", svc->def->peer_name, detail);
 }

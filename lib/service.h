@@ -38,7 +38,7 @@ struct service {
 	struct httpc *peer;        /* NULL in an internal pool */
 };
 
-/* Runs a worker: `prog [-e] [-n] [-I]`.  Returns the exit status. */
+/* Runs a worker: `prog [-e] [-n] [-r] [-I]`.  Returns the exit status. */
 int service_main(int argc, char **argv, const struct service_def *def);
 
 /*
@@ -46,6 +46,13 @@ int service_main(int argc, char **argv, const struct service_def *def);
  * with "degraded" and "redis": "unreachable".
  */
 enum api_err service_health(struct req *r, void *ctx);
+
+/*
+ * Fails r with rc, a failure of the store, and the reason the store keeps
+ * (store_errstr()): the one place a store's error becomes the answer's.
+ */
+enum api_err service_fail(struct service *svc, struct req *r,
+    enum api_err rc);
 
 /*
  * GETs path from the peer service, passing the request id on.  Returns API_OK
@@ -56,10 +63,13 @@ enum api_err service_peer_get(struct service *svc, struct req *r,
     const char *path, struct httpc_resp *resp);
 
 /*
- * The detail of an error body the peer sent ({"detail": "..."}), or a
- * description of the status when the body has none.  Writes into buf.
+ * Fails r for an answer of the peer that is not 2xx, with the code of its
+ * status (api_from_status()) and a detail naming the peer with its reason.
+ * With client_errors set, a 4xx of the peer is the client's (it was the
+ * client's input that the peer refused): its code and its detail as they
+ * came.  Otherwise any 4xx is 502.
  */
-const char *service_peer_detail(const struct httpc_resp *resp, char *buf,
-    size_t size);
+enum api_err service_peer_fail(struct service *svc, struct req *r,
+    const struct httpc_resp *resp, int client_errors);
 
 #endif

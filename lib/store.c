@@ -35,7 +35,40 @@ struct store {
 	enum { AHEAD_NONE, AHEAD_SENT, AHEAD_FAILED } ahead;
 	enum api_err ahead_rc;
 	char ahead_why[256];
+	enum api_err err;               /* the last failure and its reason */
+	char errstr[256];
 };
+
+enum api_err
+store_err(const struct store *st)
+{
+	return st->err;
+}
+
+const char *
+store_errstr(const struct store *st)
+{
+	return st->errstr;
+}
+
+static enum api_err
+vfail(struct store *st, enum api_err err, const char *fmt, va_list ap)
+{
+	st->err = err;
+	vsnprintf(st->errstr, sizeof(st->errstr), fmt, ap);
+	return err;
+}
+
+enum api_err
+store_fail(struct store *st, enum api_err err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(st, err, fmt, ap);
+	va_end(ap);
+	return err;
+}
 
 struct store *
 store_new(const struct store_opts *o)
@@ -91,9 +124,9 @@ store_free(struct store *st)
 	free(st);
 }
 
-/* Maps a context error to the API's code, with the reason. */
+/* Maps a context error to the API's code, with the reason, in st. */
 static enum api_err
-ctx_error(const redisContext *c, char *why, size_t whylen)
+ctx_error(struct store *st, const redisContext *c)
 {
 	int timeout = c->err == REDIS_ERR_IO &&
 	    (errno == EAGAIN || errno == EWOULDBLOCK || errno == ETIMEDOUT ||
@@ -102,15 +135,12 @@ ctx_error(const redisContext *c, char *why, size_t whylen)
 	/* hiredis reports a read timeout as "Resource temporarily unavailable". */
 	if (timeout || strstr(c->errstr, "timed out") != NULL ||
 	    strstr(c->errstr, "temporarily unavailable") != NULL) {
-		snprintf(why, whylen, "Redis timed out");
-		return API_ETIMEOUT;
+		return store_fail(st, API_ETIMEOUT, "Redis timed out");
 	}
-	if (c->err == REDIS_ERR_PROTOCOL) {
-		snprintf(why, whylen, "Redis protocol error: %s", c->errstr);
-		return API_EBADGATEWAY;
-	}
-	snprintf(why, whylen, "Redis unreachable: %s", c->errstr);
-	return API_EUNAVAIL;
+	if (c->err == REDIS_ERR_PROTOCOL)
+		return store_fail(st, API_EBADGATEWAY, "Redis protocol error: %s",
+		    c->errstr);
+	return store_fail(st, API_EUNAVAIL, "Redis unreachable: %s", c->errstr);
 }
 
 /*
@@ -118,9 +148,9 @@ ctx_error(const redisContext *c, char *why, size_t whylen)
  * is; fills st->server.
  */
 static enum api_err
-discover_master(struct store *st, char *why, size_t whylen)
+discover_master(struct store *st)
 {
-	snprintf(why, whylen, "no Sentinel answered");
+	store_fail(st, API_EUNAVAIL, "no Sentinel answered");
 	for (int i = 0; i < st->nsentinels; i++) {
 		int k = (st->last_sentinel + i) % st->nsentinels;
 		const struct hostport *s = &st->sentinels[k];
@@ -130,8 +160,8 @@ discover_master(struct store *st, char *why, size_t whylen)
 
 		c = redisConnectWithTimeout(s->host, s->port, st->tv);
 		if (c == NULL || c->err) {
-			snprintf(why, whylen, "Sentinel %s:%d unreachable: %s",
-			    s->host, s->port, c ? c->errstr : "out of memory");
+			store_fail(st, API_EUNAVAIL, "Sentinel %s:%d unreachable: "
+			    "%s", s->host, s->port, c ? c->errstr : "out of memory");
 			redisFree(c);
 			continue;
 		}
@@ -149,8 +179,8 @@ discover_master(struct store *st, char *why, size_t whylen)
 			st->server.port = atoi(rep->element[1]->str);
 			st->last_sentinel = k;
 		} else
-			snprintf(why, whylen, "Sentinel %s:%d knows no master "
-			    "'%s'", s->host, s->port, st->master_name);
+			store_fail(st, API_EUNAVAIL, "Sentinel %s:%d knows no "
+			    "master '%s'", s->host, s->port, st->master_name);
 		freeReplyObject(rep);
 		redisFree(c);
 		if (ok)
@@ -166,8 +196,8 @@ discover_master(struct store *st, char *why, size_t whylen)
  * naming what was refused.
  */
 static enum api_err
-conn_cmd(struct store *st, redisReply **rep, char *why, size_t whylen,
-    const char *what, const char *fmt, ...)
+conn_cmd(struct store *st, redisReply **rep, const char *what,
+    const char *fmt, ...)
 {
 	enum api_err rc;
 	va_list ap;
@@ -176,12 +206,13 @@ conn_cmd(struct store *st, redisReply **rep, char *why, size_t whylen,
 	*rep = redisvCommand(st->c, fmt, ap);
 	va_end(ap);
 	if (*rep == NULL) {
-		rc = ctx_error(st->c, why, whylen);
+		rc = ctx_error(st, st->c);
 		drop(st);
 		return rc;
 	}
 	if ((*rep)->type == REDIS_REPLY_ERROR) {
-		snprintf(why, whylen, "Redis refused %s: %s", what, (*rep)->str);
+		store_fail(st, API_EBADGATEWAY, "Redis refused %s: %s", what,
+		    (*rep)->str);
 		freeReplyObject(*rep);
 		*rep = NULL;
 		drop(st);
@@ -191,23 +222,22 @@ conn_cmd(struct store *st, redisReply **rep, char *why, size_t whylen,
 }
 
 static enum api_err
-connect_store(struct store *st, char *why, size_t whylen)
+connect_store(struct store *st)
 {
 	redisReply *rep;
 	enum api_err rc;
 	int master;
 
 	if (st->nsentinels > 0 &&
-	    (rc = discover_master(st, why, whylen)) != API_OK)
+	    (rc = discover_master(st)) != API_OK)
 		return rc;
 	st->c = redisConnectWithTimeout(st->server.host, st->server.port,
 	    st->tv);
-	if (st->c == NULL) {
-		snprintf(why, whylen, "Redis unreachable: out of memory");
-		return API_EUNAVAIL;
-	}
+	if (st->c == NULL)
+		return store_fail(st, API_EUNAVAIL, "Redis unreachable: out of "
+		    "memory");
 	if (st->c->err) {
-		rc = ctx_error(st->c, why, whylen);
+		rc = ctx_error(st, st->c);
 		/* A refused or failed connect is "unreachable", not a timeout,
 		 * unless the connect itself ran out of time. */
 		if (rc == API_ETIMEOUT && errno != ETIMEDOUT &&
@@ -220,23 +250,23 @@ connect_store(struct store *st, char *why, size_t whylen)
 	redisSetTimeout(st->c, st->tv);
 	redisEnableKeepAlive(st->c);
 	if (st->password != NULL) {
-		if ((rc = conn_cmd(st, &rep, why, whylen, "AUTH", "AUTH %s",
-		    st->password)) != API_OK)
+		if ((rc = conn_cmd(st, &rep, "AUTH", "AUTH %s", st->password)) !=
+		    API_OK)
 			return rc;
 		freeReplyObject(rep);
 	}
 	if (st->nsentinels == 0)
 		return API_OK;
 	/* What a Sentinel says may be stale: the server itself confirms. */
-	if ((rc = conn_cmd(st, &rep, why, whylen, "ROLE", "ROLE")) != API_OK)
+	if ((rc = conn_cmd(st, &rep, "ROLE", "ROLE")) != API_OK)
 		return rc;
 	master = rep->type == REDIS_REPLY_ARRAY && rep->elements > 0 &&
 	    rep->element[0]->type == REDIS_REPLY_STRING &&
 	    strcmp(rep->element[0]->str, "master") == 0;
 	freeReplyObject(rep);
 	if (!master) {
-		snprintf(why, whylen, "Redis %s:%d named by Sentinel is not the "
-		    "master (yet)", st->server.host, st->server.port);
+		store_fail(st, API_EUNAVAIL, "Redis %s:%d named by Sentinel is not "
+		    "the master (yet)", st->server.host, st->server.port);
 		drop(st);
 		return API_EUNAVAIL;
 	}
@@ -271,20 +301,19 @@ settle(struct store *st)
  * in between: the command never reached a live server.
  */
 static int
-lost(struct store *st, int reused, enum api_err *rc, char *why,
-    size_t whylen)
+lost(struct store *st, int reused, enum api_err *rc)
 {
-	*rc = ctx_error(st->c, why, whylen);
+	*rc = ctx_error(st, st->c);
 	drop(st);
 	if (!reused || *rc != API_EUNAVAIL)
 		return 0;
-	log_info("Redis connection lost, reconnecting: %s", why);
+	log_info("Redis connection lost, reconnecting: %s", st->errstr);
 	return 1;
 }
 
 enum api_err
 store_cmd(struct store *st, int argc, const char **argv,
-    const size_t *argvlen, redisReply **reply, char *why, size_t whylen)
+    const size_t *argvlen, redisReply **reply)
 {
 	enum api_err rc;
 
@@ -293,8 +322,7 @@ store_cmd(struct store *st, int argc, const char **argv,
 	for (int attempt = 0; attempt < 2; attempt++) {
 		int reused;
 
-		if (st->c == NULL && (rc = connect_store(st, why, whylen)) !=
-		    API_OK)
+		if (st->c == NULL && (rc = connect_store(st)) != API_OK)
 			return rc;
 		reused = st->reused;
 		*reply = redisCommandArgv(st->c, argc, argv, argvlen);
@@ -307,23 +335,21 @@ store_cmd(struct store *st, int argc, const char **argv,
 			 */
 			if ((*reply)->type == REDIS_REPLY_ERROR &&
 			    strncmp((*reply)->str, "READONLY", 8) == 0) {
-				snprintf(why, whylen, "Redis is a replica now: "
-				    "%s", (*reply)->str);
-				log_info("%s; looking for the master", why);
+				store_fail(st, API_EUNAVAIL, "Redis is a replica "
+				    "now: %s", (*reply)->str);
+				log_info("%s; looking for the master", st->errstr);
 				drop(st);
 				freeReplyObject(*reply);
 				*reply = NULL;
 				rc = API_EUNAVAIL;
 				continue;
 			}
-			if ((*reply)->type == REDIS_REPLY_ERROR) {
-				snprintf(why, whylen, "Redis error: %s",
-				    (*reply)->str);
-				return API_EBADGATEWAY;
-			}
+			if ((*reply)->type == REDIS_REPLY_ERROR)
+				return store_fail(st, API_EBADGATEWAY, "Redis "
+				    "error: %s", (*reply)->str);
 			return API_OK;
 		}
-		if (!lost(st, reused, &rc, why, whylen))
+		if (!lost(st, reused, &rc))
 			return rc;
 	}
 	return rc;
@@ -334,36 +360,31 @@ store_cmd(struct store *st, int argc, const char **argv,
  * nothing to wait for): API_OK once min_acks replicas have it.
  */
 static enum api_err
-wait_replicas(struct store *st, char *why, size_t whylen)
+wait_replicas(struct store *st)
 {
 	redisReply *rep;
 	enum api_err rc = API_OK;
 
-	if (st->c == NULL) {
-		snprintf(why, whylen, "Redis connection lost after a write");
-		return API_EUNAVAIL;
-	}
-	if ((rc = conn_cmd(st, &rep, why, whylen, "WAIT", "WAIT %d %d",
-	    st->min_acks, st->wait_ms)) != API_OK)
+	if (st->c == NULL)
+		return store_fail(st, API_EUNAVAIL, "Redis connection lost "
+		    "after a write");
+	if ((rc = conn_cmd(st, &rep, "WAIT", "WAIT %d %d", st->min_acks,
+	    st->wait_ms)) != API_OK)
 		return rc;
-	if (rep->type != REDIS_REPLY_INTEGER || rep->integer < st->min_acks) {
-		snprintf(why, whylen, "the write reached %lld of the %d "
-		    "replicas required in %d ms; it may not survive a failover",
-		    rep->type == REDIS_REPLY_INTEGER ? rep->integer : 0LL,
-		    st->min_acks, st->wait_ms);
-		rc = API_EUNAVAIL;
-	}
+	if (rep->type != REDIS_REPLY_INTEGER || rep->integer < st->min_acks)
+		rc = store_fail(st, API_EUNAVAIL, "the write reached %lld of the "
+		    "%d replicas required in %d ms; it may not survive a "
+		    "failover", rep->type == REDIS_REPLY_INTEGER ?
+		    rep->integer : 0LL, st->min_acks, st->wait_ms);
 	freeReplyObject(rep);
 	return rc;
 }
 
 enum api_err
 store_eval(struct store *st, struct store_script *sc, int nkeys, int argc,
-    const char **argv, const size_t *argvlen, redisReply **reply, char *why,
-    size_t whylen)
+    const char **argv, redisReply **reply)
 {
 	const char **av = xcalloc((size_t)argc + 3, sizeof(*av));
-	size_t *avl = xcalloc((size_t)argc + 3, sizeof(*avl));
 	char nk[16];
 	enum api_err rc = API_OK;
 
@@ -374,13 +395,11 @@ store_eval(struct store *st, struct store_script *sc, int nkeys, int argc,
 			const char *load[] = { "SCRIPT", "LOAD", sc->src };
 			redisReply *rep;
 
-			rc = store_cmd(st, 3, load, NULL, &rep, why, whylen);
+			rc = store_cmd(st, 3, load, NULL, &rep);
 			if (rc == API_OK && (rep->type != REDIS_REPLY_STRING ||
-			    rep->len != 40)) {
-				snprintf(why, whylen, "Redis: bad SCRIPT LOAD "
-				    "reply");
-				rc = API_EBADGATEWAY;
-			}
+			    rep->len != 40))
+				rc = store_fail(st, API_EBADGATEWAY, "Redis: bad "
+				    "SCRIPT LOAD reply");
 			if (rc == API_OK)
 				memcpy(sc->sha, rep->str, 41);
 			freeReplyObject(rep);
@@ -390,14 +409,8 @@ store_eval(struct store *st, struct store_script *sc, int nkeys, int argc,
 		av[0] = "EVALSHA";
 		av[1] = sc->sha;
 		av[2] = nk;
-		avl[0] = 7;
-		avl[1] = 40;
-		avl[2] = strlen(nk);
-		for (int i = 0; i < argc; i++) {
-			av[i + 3] = argv[i];
-			avl[i + 3] = argvlen ? argvlen[i] : strlen(argv[i]);
-		}
-		rc = store_cmd(st, argc + 3, av, avl, reply, why, whylen);
+		memcpy(av + 3, argv, (size_t)argc * sizeof(*av));
+		rc = store_cmd(st, argc + 3, av, NULL, reply);
 		/* Scripts are not kept across a restart or a failover. */
 		if (rc == API_EBADGATEWAY && *reply != NULL &&
 		    strncmp((*reply)->str, "NOSCRIPT", 8) == 0) {
@@ -409,9 +422,8 @@ store_eval(struct store *st, struct store_script *sc, int nkeys, int argc,
 		break;
 	}
 	free(av);
-	free(avl);
 	if (rc == API_OK && sc->writes && st->min_acks > 0 &&
-	    (rc = wait_replicas(st, why, whylen)) != API_OK) {
+	    (rc = wait_replicas(st)) != API_OK) {
 		freeReplyObject(*reply);
 		*reply = NULL;
 	}
@@ -419,52 +431,70 @@ store_eval(struct store *st, struct store_script *sc, int nkeys, int argc,
 }
 
 enum api_err
-store_eval_word(struct store *st, struct store_script *sc, int nkeys,
-    int argc, const char **argv, char *word, size_t size, char *why,
-    size_t whylen)
+store_run(struct store *st, struct store_script *sc, int nkeys, int argc,
+    const char **argv, char **out)
 {
-	redisReply *rep;
+	redisReply *rep, *w, *payload = NULL;
 	enum api_err rc;
 
-	rc = store_eval(st, sc, nkeys, argc, argv, NULL, &rep, why, whylen);
-	if (rc == API_OK && rep->type != REDIS_REPLY_STATUS &&
-	    rep->type != REDIS_REPLY_STRING) {
-		snprintf(why, whylen, "Redis: unexpected script reply");
-		rc = API_EBADGATEWAY;
+	if (out != NULL)
+		*out = NULL;
+	if ((rc = store_eval(st, sc, nkeys, argc, argv, &rep)) != API_OK)
+		goto done;
+	w = rep;
+	if (rep->type == REDIS_REPLY_ARRAY && rep->elements == 2 &&
+	    rep->element[1]->type == REDIS_REPLY_STRING) {
+		w = rep->element[0];
+		payload = rep->element[1];
 	}
-	if (rc == API_OK)
-		snprintf(word, size, "%s", rep->str);
+	if (w->type != REDIS_REPLY_STATUS && w->type != REDIS_REPLY_STRING) {
+		rc = store_fail(st, API_EBADGATEWAY, "Redis: unexpected script "
+		    "reply");
+		goto done;
+	}
+	if (strcmp(w->str, "ok") == 0) {
+		if (out != NULL && payload != NULL)
+			*out = xstrndup(payload->str, payload->len);
+		goto done;
+	}
+	rc = store_fail(st, API_EBADGATEWAY, "Redis: the script answered '%s'",
+	    w->str);
+	for (const struct store_word *sw = sc->words; sw && sw->word; sw++)
+		if (strcmp(sw->word, w->str) == 0) {
+			rc = store_fail(st, sw->err, "%s", sw->reason);
+			break;
+		}
+done:
 	freeReplyObject(rep);
 	return rc;
 }
 
 /* A GET's reply as store_get_string() gives it. */
 static enum api_err
-string_reply(enum api_err rc, redisReply *rep, const char *key, char **value,
-    char *why, size_t whylen)
+string_reply(struct store *st, enum api_err rc, redisReply *rep,
+    const char *key, char **value)
 {
 	*value = NULL;
 	if (rc == API_OK && rep->type == REDIS_REPLY_NIL)
-		rc = API_ENOTFOUND;
-	else if (rc == API_OK && rep->type != REDIS_REPLY_STRING) {
-		snprintf(why, whylen, "Redis: %s is not a string", key);
-		rc = API_EBADGATEWAY;
-	} else if (rc == API_OK)
+		rc = store_fail(st, API_ENOTFOUND, "%s not found", key);
+	else if (rc == API_OK && rep->type != REDIS_REPLY_STRING)
+		rc = store_fail(st, API_EBADGATEWAY, "Redis: %s is not a string",
+		    key);
+	else if (rc == API_OK)
 		*value = xstrndup(rep->str, rep->len);
 	freeReplyObject(rep);
 	return rc;
 }
 
 enum api_err
-store_get_string(struct store *st, const char *key, char **value, char *why,
-    size_t whylen)
+store_get_string(struct store *st, const char *key, char **value)
 {
 	const char *argv[] = { "GET", key };
 	redisReply *rep;
 	enum api_err rc;
 
-	rc = store_cmd(st, 2, argv, NULL, &rep, why, whylen);
-	return string_reply(rc, rep, key, value, why, whylen);
+	rc = store_cmd(st, 2, argv, NULL, &rep);
+	return string_reply(st, rc, rep, key, value);
 }
 
 void
@@ -476,25 +506,24 @@ store_get_send(struct store *st, const char *key)
 }
 
 enum api_err
-store_get_recv(struct store *st, const char *key, char **value, char *why,
-    size_t whylen)
+store_get_recv(struct store *st, const char *key, char **value)
 {
 	const char *argv[] = { "GET", key };
 	redisReply *rep;
 	enum api_err rc;
 
-	rc = store_recv(st, 2, argv, &rep, why, whylen);
-	return string_reply(rc, rep, key, value, why, whylen);
+	rc = store_recv(st, 2, argv, &rep);
+	return string_reply(st, rc, rep, key, value);
 }
 
 enum api_err
-store_ping(struct store *st, char *why, size_t whylen)
+store_ping(struct store *st)
 {
 	const char *argv[] = { "PING" };
 	redisReply *rep;
 	enum api_err rc;
 
-	rc = store_cmd(st, 1, argv, NULL, &rep, why, whylen);
+	rc = store_cmd(st, 1, argv, NULL, &rep);
 	freeReplyObject(rep);
 	return rc;
 }
@@ -506,14 +535,12 @@ store_send(struct store *st, int argc, const char **argv)
 
 	settle(st);
 	st->ahead = AHEAD_FAILED;
-	if (st->c == NULL && (st->ahead_rc = connect_store(st, st->ahead_why,
-	    sizeof(st->ahead_why))) != API_OK)
-		return;
+	if (st->c == NULL && (st->ahead_rc = connect_store(st)) != API_OK)
+		goto failed;
 	if (redisAppendCommandArgv(st->c, argc, argv, NULL) != REDIS_OK) {
-		st->ahead_rc = ctx_error(st->c, st->ahead_why,
-		    sizeof(st->ahead_why));
+		st->ahead_rc = ctx_error(st, st->c);
 		drop(st);
-		return;
+		goto failed;
 	}
 	while (!done) {
 		if (redisBufferWrite(st->c, &done) != REDIS_OK) {
@@ -522,20 +549,22 @@ store_send(struct store *st, int argc, const char **argv)
 			 * earlier commands: Redis went away in between, and
 			 * store_recv() tries once more, as store_cmd() does.
 			 */
-			st->ahead_rc = ctx_error(st->c, st->ahead_why,
-			    sizeof(st->ahead_why));
+			st->ahead_rc = ctx_error(st, st->c);
 			if (st->reused && st->ahead_rc == API_EUNAVAIL)
 				st->ahead = AHEAD_NONE;
 			drop(st);
-			return;
+			goto failed;
 		}
 	}
 	st->ahead = AHEAD_SENT;
+	return;
+failed:
+	/* The reason is reported by store_recv(), not before. */
+	snprintf(st->ahead_why, sizeof(st->ahead_why), "%s", st->errstr);
 }
 
 enum api_err
-store_recv(struct store *st, int argc, const char **argv, redisReply **reply,
-    char *why, size_t whylen)
+store_recv(struct store *st, int argc, const char **argv, redisReply **reply)
 {
 	enum api_err rc;
 	int reused = st->reused;
@@ -543,24 +572,22 @@ store_recv(struct store *st, int argc, const char **argv, redisReply **reply,
 	*reply = NULL;
 	switch (st->ahead) {
 	case AHEAD_NONE:
-		return store_cmd(st, argc, argv, NULL, reply, why, whylen);
+		return store_cmd(st, argc, argv, NULL, reply);
 	case AHEAD_FAILED:
 		st->ahead = AHEAD_NONE;
-		snprintf(why, whylen, "%s", st->ahead_why);
-		return st->ahead_rc;
+		return store_fail(st, st->ahead_rc, "%s", st->ahead_why);
 	case AHEAD_SENT:
 		break;
 	}
 	st->ahead = AHEAD_NONE;
 	if (redisGetReply(st->c, (void **)reply) == REDIS_OK) {
 		st->reused = 1;
-		if ((*reply)->type == REDIS_REPLY_ERROR) {
-			snprintf(why, whylen, "Redis error: %s", (*reply)->str);
-			return API_EBADGATEWAY;
-		}
+		if ((*reply)->type == REDIS_REPLY_ERROR)
+			return store_fail(st, API_EBADGATEWAY, "Redis error: %s",
+			    (*reply)->str);
 		return API_OK;
 	}
-	if (!lost(st, reused, &rc, why, whylen))
+	if (!lost(st, reused, &rc))
 		return rc;
-	return store_cmd(st, argc, argv, NULL, reply, why, whylen);
+	return store_cmd(st, argc, argv, NULL, reply);
 }

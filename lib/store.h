@@ -7,6 +7,11 @@
  * API's codes: API_EUNAVAIL (cannot connect, connection lost), API_ETIMEOUT
  * (no answer in time), API_EBADGATEWAY (an error reply, or a reply of a shape
  * the caller did not expect).
+ *
+ * Errors are kept in the context, as hiredis keeps c->err and c->errstr:
+ * every call that fails returns its code and leaves the code and a reason
+ * naming Redis in the store (store_err(), store_errstr()), until the next
+ * failure.  A caller that answers a request turns them into the answer.
  */
 #ifndef STORE_H
 #define STORE_H
@@ -18,10 +23,26 @@
 
 struct store;
 
-/* A Lua script run with EVALSHA, loaded on first use and after NOSCRIPT. */
+/*
+ * What a script's status word means ('notfound', 'conflict', ...): the code
+ * and the reason store_run() leaves in the store.  A table ends with a
+ * { NULL } entry; 'ok' is always success.
+ */
+struct store_word {
+	const char *word;
+	enum api_err err;
+	const char *reason;
+};
+
+/*
+ * A Lua script run with EVALSHA, loaded on first use and after NOSCRIPT.
+ * It answers a status word, or an array of a status word and one string
+ * (the record it wrote, say).
+ */
 struct store_script {
 	const char *src;
 	int writes;     /* it changes data: wait for replicas after it */
+	const struct store_word *words;  /* its refusals; may be NULL */
 	char sha[41];
 };
 
@@ -39,37 +60,50 @@ struct store_opts {
 struct store *store_new(const struct store_opts *o);
 void store_free(struct store *st);
 
+/* The code of the last failure (API_OK before any) and its reason. */
+enum api_err store_err(const struct store *st);
+const char *store_errstr(const struct store *st);
+
+/*
+ * Records a failure in the store's context and returns err: for a service
+ * store that finds a record it cannot use, say.
+ */
+enum api_err store_fail(struct store *st, enum api_err err, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
+
 /*
  * Runs one command given as argv (lengths from strlen when argvlen is NULL).
  * Returns API_OK with the reply in *reply; an error reply from Redis is
  * API_EBADGATEWAY (and *reply holds it).  The caller frees *reply with
- * freeReplyObject() in every case (it is NULL when there was no reply).  On
- * failure the reason is in why.
+ * freeReplyObject() in every case (it is NULL when there was no reply).
  */
 enum api_err store_cmd(struct store *st, int argc, const char **argv,
-    const size_t *argvlen, redisReply **reply, char *why, size_t whylen);
-
-/* EVALSHA sc with nkeys keys followed by the other arguments in argv. */
-enum api_err store_eval(struct store *st, struct store_script *sc,
-    int nkeys, int argc, const char **argv, const size_t *argvlen,
-    redisReply **reply, char *why, size_t whylen);
+    const size_t *argvlen, redisReply **reply);
 
 /*
- * store_eval() for scripts that answer one status word ('ok', 'notfound',
- * ...): copies it into word.  A reply of another type is API_EBADGATEWAY.
+ * EVALSHA sc with nkeys keys followed by the other arguments in argv, then
+ * WAIT for the replicas when sc writes and the store asks for them.
  */
-enum api_err store_eval_word(struct store *st, struct store_script *sc,
-    int nkeys, int argc, const char **argv, char *word, size_t size,
-    char *why, size_t whylen);
+enum api_err store_eval(struct store *st, struct store_script *sc,
+    int nkeys, int argc, const char **argv, redisReply **reply);
+
+/*
+ * Runs sc and reads its status word: 'ok' is API_OK, with the string that
+ * came with it in *out when out is not NULL (caller frees; NULL when the
+ * script sent none); a word of sc->words is its code, with its reason in
+ * the store; any other reply is API_EBADGATEWAY.
+ */
+enum api_err store_run(struct store *st, struct store_script *sc, int nkeys,
+    int argc, const char **argv, char **out);
 
 /*
  * GETs key.  Returns API_OK with *value (caller frees), API_ENOTFOUND when the
- * key does not exist (why untouched: the caller names the resource), or an
- * error with the reason in why; a value that is not a string is
+ * key does not exist (the reason says which key: the caller names the
+ * resource), or another failure; a value that is not a string is
  * API_EBADGATEWAY.
  */
 enum api_err store_get_string(struct store *st, const char *key,
-    char **value, char *why, size_t whylen);
+    char **value);
 
 /*
  * A read in two halves, so that the worker can do something else (its HTTP
@@ -82,14 +116,13 @@ enum api_err store_get_string(struct store *st, const char *key,
  */
 void store_send(struct store *st, int argc, const char **argv);
 enum api_err store_recv(struct store *st, int argc, const char **argv,
-    redisReply **reply, char *why, size_t whylen);
+    redisReply **reply);
 
 /* store_get_string() in the same two halves. */
 void store_get_send(struct store *st, const char *key);
-enum api_err store_get_recv(struct store *st, const char *key, char **value,
-    char *why, size_t whylen);
+enum api_err store_get_recv(struct store *st, const char *key, char **value);
 
 /* API_OK when Redis answers PING. */
-enum api_err store_ping(struct store *st, char *why, size_t whylen);
+enum api_err store_ping(struct store *st);
 
 #endif

@@ -6,11 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+
+/* Through the log, so the line carries the worker and the request. */
 static void
 oom(size_t n)
 {
-	fprintf(stderr, "fatal: out of memory allocating %zu bytes\n", n);
-	abort();
+	log_abort("out of memory allocating %zu bytes", n);
 }
 
 void *

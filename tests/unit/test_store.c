@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "task_store.h"
+#include "timefmt.h"
 
 static char port[16];
 
@@ -39,7 +41,6 @@ pause_ms(long ms)
 static pid_t
 start_redis(void)
 {
-	char why[256];
 	pid_t pid = fork();
 
 	if (pid == 0) {
@@ -54,7 +55,7 @@ start_redis(void)
 	}
 	for (int i = 0; i < 100 && pid > 0; i++) {
 		struct store *st = new_store();
-		int up = store_ping(st, why, sizeof(why)) == API_OK;
+		int up = store_ping(st) == API_OK;
 
 		store_free(st);
 		if (up)
@@ -77,10 +78,148 @@ set(struct store *st, const char *key, const char *value)
 {
 	const char *argv[] = { "SET", key, value };
 	redisReply *rep;
-	char why[256];
 
-	CHECK(store_cmd(st, 3, argv, NULL, &rep, why, sizeof(why)) == API_OK);
+	CHECK(store_cmd(st, 3, argv, NULL, &rep) == API_OK);
 	freeReplyObject(rep);
+}
+
+static const struct store_word words[] = {
+	{ "gone", API_ENOTFOUND, "thing not found" },
+	{ NULL, API_OK, NULL },
+};
+
+static void
+test_scripts(struct store *st)
+{
+	static struct store_script sc = { .words = words, .src =
+	    "if ARGV[1] == 'x' then return 'gone' end\n"
+	    "if ARGV[1] == 'y' then return 'odd' end\n"
+	    "if ARGV[1] == 'w' then return 'ok' end\n"
+	    "return {'ok', ARGV[1]}\n" };
+	const char *x[] = { "x" }, *y[] = { "y" }, *z[] = { "z" }, *w[] = { "w" };
+	char *out;
+
+	TEST("a script's status word from its table is that code and reason");
+	CHECK(store_run(st, &sc, 0, 1, x, &out) == API_ENOTFOUND);
+	CHECK(store_err(st) == API_ENOTFOUND);
+	CHECK_STR(store_errstr(st), "thing not found");
+	CHECK(out == NULL);
+	TEST("a word outside the table is a 502 naming it");
+	CHECK(store_run(st, &sc, 0, 1, y, &out) == API_EBADGATEWAY);
+	CHECK(strstr(store_errstr(st), "'odd'") != NULL);
+	TEST("'ok' is success, with the string that came with it");
+	CHECK(store_run(st, &sc, 0, 1, z, &out) == API_OK);
+	CHECK_STR(out, "z");
+	free(out);
+	CHECK(store_run(st, &sc, 0, 1, w, &out) == API_OK);
+	CHECK(out == NULL);
+}
+
+/* The record of task id as Redis holds it, decoded; t released by caller. */
+static void
+stored(struct store *st, const char *id, struct task *t)
+{
+	CHECK(tstore_get(st, id, t) == API_OK);
+}
+
+static void
+test_task_update(struct store *st)
+{
+	const char *id = "00000000-0000-4000-8000-000000000001";
+	const char *key = "task:00000000-0000-4000-8000-000000000001";
+	struct field_value v[TASK_NUPDATE] = { { 0 } };
+	struct task t, s;
+	int64_t created, now;
+	char *raw, want[TS_BUFSZ];
+
+	TEST("an update merges the given fields into the record Redis holds");
+	set(st, key, "{\"userId\":\"u\",\"title\":\"old\",\"description\":"
+	    "\"d\",\"status\":\"pending\",\"createdAt\":"
+	    "\"2026-11-28 04:05:06.123456+00:00\",\"extra\":\"kept\"}");
+	CHECK(ts_parse("2026-11-28 04:05:06.123456+00:00", &created) == 0);
+	v[TASK_F_TITLE] = (struct field_value){ 1, "new" };
+	now = created + 5000000;
+	CHECK(tstore_update(st, id, v, now, &t) == API_OK);
+	CHECK_STR(t.title, "new");
+	CHECK_STR(t.description, "d");
+	CHECK_STR(t.status, "pending");
+	CHECK(t.created == created && t.updated == now);
+	stored(st, id, &s);
+	CHECK_STR(s.title, "new");
+	CHECK(s.updated == now);
+	task_release(&s);
+	task_release(&t);
+	CHECK(store_get_string(st, key, &raw) == API_OK);
+	CHECK(strstr(raw, "\"extra\":\"kept\"") != NULL);
+	ts_format_seed(now, want);
+	CHECK(strstr(raw, want) != NULL);
+	free(raw);
+
+	TEST("a clock behind the stored updatedAt still moves it on by 1 us");
+	v[TASK_F_TITLE].present = 0;
+	v[TASK_F_STATUS] = (struct field_value){ 1, "completed" };
+	CHECK(tstore_update(st, id, v, created, &t) == API_OK);
+	CHECK(t.updated == now + 1);
+	CHECK_STR(t.status, "completed");
+	CHECK_STR(t.title, "new");
+	task_release(&t);
+
+	TEST("the microsecond after the last of a year is the next year's first");
+	set(st, key, "{\"userId\":\"u\",\"title\":\"t\",\"status\":"
+	    "\"pending\",\"createdAt\":\"2028-12-31 23:59:59.999999+00:00\"}");
+	CHECK(ts_parse("2028-12-31 23:59:59.999999+00:00", &created) == 0);
+	CHECK(tstore_update(st, id, v, 0, &t) == API_OK);
+	CHECK(t.updated == created + 1);
+	task_release(&t);
+	CHECK(store_get_string(st, key, &raw) == API_OK);
+	CHECK(strstr(raw, "2029-01-01 00:00:00.000000+00:00") != NULL);
+	free(raw);
+
+	TEST("the seed's timestamps without a fraction, and a null description");
+	set(st, key, "{\"userId\":\"u\",\"title\":\"t\",\"createdAt\":"
+	    "\"2024-02-29 12:00:00+00:00\"}");
+	CHECK(ts_parse("2024-02-29 12:00:00+00:00", &created) == 0);
+	v[TASK_F_STATUS].present = 0;
+	v[TASK_F_DESCRIPTION] = (struct field_value){ 1, NULL };
+	CHECK(tstore_update(st, id, v, created - 1, &t) == API_OK);
+	CHECK(t.updated == created + 1);
+	CHECK(t.description == NULL);
+	CHECK_STR(t.status, "pending");
+	task_release(&t);
+	CHECK(store_get_string(st, key, &raw) == API_OK);
+	CHECK(strstr(raw, "\"description\":null") != NULL);
+	CHECK(strstr(raw, "2024-02-29 12:00:00.000001+00:00") != NULL);
+	free(raw);
+
+	TEST("an update of a missing or malformed task writes nothing");
+	CHECK(tstore_update(st, "00000000-0000-4000-8000-000000000002", v, 0,
+	    &t) == API_ENOTFOUND);
+	CHECK_STR(store_errstr(st), "task not found");
+	task_release(&t);
+	set(st, key, "[1, 2]");
+	CHECK(tstore_update(st, id, v, 0, &t) == API_EBADGATEWAY);
+	task_release(&t);
+	CHECK(store_get_string(st, key, &raw) == API_OK);
+	CHECK_STR(raw, "[1, 2]");
+	free(raw);
+
+	TEST("a delete removes the record and its index entry in one script");
+	set(st, key, "{\"userId\":\"u\",\"title\":\"t\",\"createdAt\":"
+	    "\"2024-02-29 12:00:00+00:00\"}");
+	{
+		const char *sadd[] = { "SADD", "user:u:tasks", id, "other" };
+		const char *card[] = { "SCARD", "user:u:tasks" };
+		redisReply *rep;
+
+		CHECK(store_cmd(st, 4, sadd, NULL, &rep) == API_OK);
+		freeReplyObject(rep);
+		CHECK(tstore_delete(st, id) == API_OK);
+		CHECK(store_get_string(st, key, &raw) == API_ENOTFOUND);
+		CHECK(store_cmd(st, 2, card, NULL, &rep) == API_OK);
+		CHECK(rep->integer == 1);
+		freeReplyObject(rep);
+		CHECK(tstore_delete(st, id) == API_ENOTFOUND);
+	}
 }
 
 int
@@ -90,7 +229,7 @@ main(void)
 	const char *sadd[] = { "SADD", "t:set", "x" };
 	struct store *st;
 	redisReply *rep;
-	char why[256], *v;
+	char *v;
 	pid_t redis;
 
 	snprintf(port, sizeof(port), "%s", env ? env : "16389");
@@ -101,37 +240,37 @@ main(void)
 	set(st, "t:a", "alpha");
 	set(st, "t:b", "beta");
 	store_get_send(st, "t:a");
-	CHECK(store_get_recv(st, "t:a", &v, why, sizeof(why)) == API_OK);
+	CHECK(store_get_recv(st, "t:a", &v) == API_OK);
 	CHECK_STR(v, "alpha");
 	free(v);
 
 	TEST("a reply never received is thrown away by the next command");
 	store_get_send(st, "t:a");
-	CHECK(store_get_string(st, "t:b", &v, why, sizeof(why)) == API_OK);
+	CHECK(store_get_string(st, "t:b", &v) == API_OK);
 	CHECK_STR(v, "beta");
 	free(v);
-	CHECK(store_get_string(st, "t:a", &v, why, sizeof(why)) == API_OK);
+	CHECK(store_get_string(st, "t:a", &v) == API_OK);
 	CHECK_STR(v, "alpha");
 	free(v);
 
 	TEST("store_recv without store_send runs the command itself");
-	CHECK(store_get_recv(st, "t:b", &v, why, sizeof(why)) == API_OK);
+	CHECK(store_get_recv(st, "t:b", &v) == API_OK);
 	CHECK_STR(v, "beta");
 	free(v);
 
 	TEST("a missing key and an error reply through the two halves");
 	store_get_send(st, "t:none");
-	CHECK(store_get_recv(st, "t:none", &v, why, sizeof(why)) ==
+	CHECK(store_get_recv(st, "t:none", &v) ==
 	    API_ENOTFOUND);
 	CHECK(v == NULL);
-	CHECK(store_cmd(st, 3, sadd, NULL, &rep, why, sizeof(why)) == API_OK);
+	CHECK(store_cmd(st, 3, sadd, NULL, &rep) == API_OK);
 	freeReplyObject(rep);
 	store_get_send(st, "t:set");
-	CHECK(store_get_recv(st, "t:set", &v, why, sizeof(why)) ==
+	CHECK(store_get_recv(st, "t:set", &v) ==
 	    API_EBADGATEWAY);
-	CHECK(strstr(why, "WRONGTYPE") != NULL);
+	CHECK(strstr(store_errstr(st), "WRONGTYPE") != NULL);
 	/* The connection is still in step: the next reply is its own. */
-	CHECK(store_get_string(st, "t:a", &v, why, sizeof(why)) == API_OK);
+	CHECK(store_get_string(st, "t:a", &v) == API_OK);
 	CHECK_STR(v, "alpha");
 	free(v);
 
@@ -145,7 +284,7 @@ main(void)
 		store_free(other);
 	}
 	store_get_send(st, "t:a");
-	CHECK(store_get_recv(st, "t:a", &v, why, sizeof(why)) == API_OK);
+	CHECK(store_get_recv(st, "t:a", &v) == API_OK);
 	CHECK_STR(v, "after");
 	free(v);
 
@@ -154,21 +293,23 @@ main(void)
 	store_free(st);
 	st = new_store();
 	store_get_send(st, "t:a");
-	why[0] = '\0';
-	CHECK(store_get_recv(st, "t:a", &v, why, sizeof(why)) == API_EUNAVAIL);
-	CHECK(strstr(why, "Redis unreachable") != NULL);
+	CHECK(store_get_recv(st, "t:a", &v) == API_EUNAVAIL);
+	CHECK(strstr(store_errstr(st), "Redis unreachable") != NULL);
 	CHECK(v == NULL);
 	/* Nothing is left over: the next command tries, and fails, anew. */
-	CHECK(store_get_string(st, "t:a", &v, why, sizeof(why)) ==
+	CHECK(store_get_string(st, "t:a", &v) ==
 	    API_EUNAVAIL);
 
 	TEST("the next read after Redis is back succeeds");
 	redis = start_redis();
 	set(st, "t:a", "back");
 	store_get_send(st, "t:a");
-	CHECK(store_get_recv(st, "t:a", &v, why, sizeof(why)) == API_OK);
+	CHECK(store_get_recv(st, "t:a", &v) == API_OK);
 	CHECK_STR(v, "back");
 	free(v);
+
+	test_scripts(st);
+	test_task_update(st);
 
 	store_free(st);
 	stop_redis(redis);
