@@ -15,6 +15,31 @@ setup() { load ../helpers; }
 	assert_equal "$(jq -c '{status,service,redis}' <<<"$BODY")" '{"status":"healthy","service":"tasks","redis":"ok"}'
 }
 
+@test "the gateway's /health: GET and HEAD; OPTIONS 204; any other method 405 with Allow, as the services'" {
+	run curl -s -o /dev/null -w '%{http_code}' -I "$BASE/health"
+	assert_output 200
+	req OPTIONS /health
+	expect_status 204
+	assert_equal "$(header Allow)" "GET, HEAD, OPTIONS"
+	for m in POST PUT PATCH DELETE; do
+		req "$m" /health
+		expect_error 405 "method $m not allowed here; allowed: GET, HEAD, OPTIONS" ||
+			{ echo "method: $m"; return 1; }
+		assert_equal "$(header Allow)" "GET, HEAD, OPTIONS"
+		[[ $(header X-Request-ID) =~ ^[0-9a-f]{32}$ ]]
+		[[ $(header Content-Type) == application/json* ]]
+	done
+	# The same answer as a service's own /health gives.
+	req DELETE /health
+	gateway_body=$BODY
+	req DELETE /health/users
+	expect_error 405
+	assert_equal "$(header Allow)" "GET, HEAD, OPTIONS"
+	assert_equal "$(jq -r .detail <<<"$BODY")" "$(jq -r .detail <<<"$gateway_body")"
+	req GET /health
+	[[ -z $(header Allow) ]]
+}
+
 @test "X-Request-ID: a safe client id is echoed, on errors and 204 too" {
 	req GET /health - -H 'X-Request-ID: abc.DEF_1:2-3'
 	assert_equal "$(header X-Request-ID)" "abc.DEF_1:2-3"
