@@ -95,9 +95,7 @@ static struct store_script update_script = { .writes = 1, .words = words,
     "    y, m, d, math.floor(rem / 3600), math.floor(rem % 3600 / 60),\n"
     "    rem % 60, t - secs * 1000000)\n"
     "end\n"
-    "local cur = redis.call('GET', KEYS[1])\n"
-    "if not cur then return 'notfound' end\n"
-    "local ok, rec = pcall(cjson.decode, cur)\n"
+    RECORD_LUA_READ
     "if not ok or type(rec) ~= 'table' or type(rec.userId) ~= 'string' or\n"
     "    type(rec.title) ~= 'string' then\n"
     "  return 'malformed'\n"
@@ -114,10 +112,8 @@ static struct store_script update_script = { .writes = 1, .words = words,
 
 static struct store_script delete_script = { .writes = 1, .words = words,
     .src =
-    "local cur = redis.call('GET', KEYS[1])\n"
-    "if not cur then return 'notfound' end\n"
+    RECORD_LUA_READ
     "redis.call('DEL', KEYS[1])\n"
-    "local ok, rec = pcall(cjson.decode, cur)\n"
     "if ok and type(rec) == 'table' and type(rec.userId) == 'string' then\n"
     "  redis.call('SREM', 'user:' .. rec.userId .. ':tasks', ARGV[1])\n"
     "end\n"

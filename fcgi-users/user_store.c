@@ -44,9 +44,7 @@ static struct store_script create_script = { .writes = 1, .words = words,
  */
 static struct store_script update_script = { .writes = 1, .words = words,
     .src =
-    "local cur = redis.call('GET', KEYS[1])\n"
-    "if not cur then return 'notfound' end\n"
-    "local ok, rec = pcall(cjson.decode, cur)\n"
+    RECORD_LUA_READ
     "if not ok or type(rec) ~= 'table' or type(rec.email) ~= 'string' or\n"
     "    type(rec.name) ~= 'string' or type(rec.createdAt) ~= 'string' then\n"
     "  return 'malformed'\n"
@@ -69,9 +67,7 @@ static struct store_script update_script = { .writes = 1, .words = words,
 
 static struct store_script delete_script = { .writes = 1, .words = words,
     .src =
-    "local cur = redis.call('GET', KEYS[1])\n"
-    "if not cur then return 'notfound' end\n"
-    "local ok, rec = pcall(cjson.decode, cur)\n"
+    RECORD_LUA_READ
     "if ok and type(rec) == 'table' and type(rec.email) == 'string' then\n"
     "  local e = string.lower(rec.email)\n"
     "  if redis.call('HGET', KEYS[2], e) == ARGV[1] then\n"

@@ -31,6 +31,16 @@ struct record_kind {
 	int (*decode)(void *dst, const char *id, const char *raw);
 };
 
+/*
+ * The opening of a script that changes the record at KEYS[1]: it answers
+ * 'notfound' when there is none, else leaves `cur`, the stored text, and
+ * `ok, rec`, pcall(cjson.decode) of it (ok is false when it is not JSON).
+ */
+#define RECORD_LUA_READ \
+    "local cur = redis.call('GET', KEYS[1])\n" \
+    "if not cur then return 'notfound' end\n" \
+    "local ok, rec = pcall(cjson.decode, cur)\n"
+
 /* "<prefix><id>"; caller frees. */
 char *record_key(const struct record_kind *k, const char *id);
 

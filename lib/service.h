@@ -54,6 +54,8 @@ enum api_err service_health(struct req *r, void *ctx);
 enum api_err service_fail(struct service *svc, struct req *r,
     enum api_err rc);
 
+/* Calls to the other service (peer.c). */
+
 /*
  * GETs path from the peer service, passing the request id on.  Returns API_OK
  * with resp filled (any status), or fails r with 503/504/502 and a detail

@@ -11,33 +11,7 @@
 #include "log.h"
 #include "xmalloc.h"
 
-struct hostport {
-	char host[256];
-	int port;
-};
-
-struct store {
-	struct hostport server;         /* the server, or the master found */
-	struct hostport *sentinels;
-	int nsentinels;
-	int last_sentinel;              /* asked first next time */
-	char *master_name;
-	char *password;
-	int min_acks;
-	int wait_ms;
-	struct timeval tv;
-	redisContext *c;
-	int reused;     /* the context has served a command already */
-	/*
-	 * A command sent ahead by store_send(): AHEAD_SENT, its reply not read
-	 * yet; AHEAD_FAILED, it could not be sent, for the reason saved.
-	 */
-	enum { AHEAD_NONE, AHEAD_SENT, AHEAD_FAILED } ahead;
-	enum api_err ahead_rc;
-	char ahead_why[256];
-	enum api_err err;               /* the last failure and its reason */
-	char errstr[256];
-};
+#include "store_int.h"
 
 enum api_err
 store_err(const struct store *st)
@@ -124,9 +98,8 @@ store_free(struct store *st)
 	free(st);
 }
 
-/* Maps a context error to the API's code, with the reason, in st. */
-static enum api_err
-ctx_error(struct store *st, const redisContext *c)
+enum api_err
+store_ctx_error(struct store *st, const redisContext *c)
 {
 	int timeout = c->err == REDIS_ERR_IO &&
 	    (errno == EAGAIN || errno == EWOULDBLOCK || errno == ETIMEDOUT ||
@@ -143,60 +116,8 @@ ctx_error(struct store *st, const redisContext *c)
 	return store_fail(st, API_EUNAVAIL, "Redis unreachable: %s", c->errstr);
 }
 
-/*
- * Asks the Sentinels, the one that answered last first, where the master
- * is; fills st->server.
- */
-static enum api_err
-discover_master(struct store *st)
-{
-	store_fail(st, API_EUNAVAIL, "no Sentinel answered");
-	for (int i = 0; i < st->nsentinels; i++) {
-		int k = (st->last_sentinel + i) % st->nsentinels;
-		const struct hostport *s = &st->sentinels[k];
-		redisContext *c;
-		redisReply *rep;
-		int ok;
-
-		c = redisConnectWithTimeout(s->host, s->port, st->tv);
-		if (c == NULL || c->err) {
-			store_fail(st, API_EUNAVAIL, "Sentinel %s:%d unreachable: "
-			    "%s", s->host, s->port, c ? c->errstr : "out of memory");
-			redisFree(c);
-			continue;
-		}
-		redisSetTimeout(c, st->tv);
-		rep = redisCommand(c, "SENTINEL get-master-addr-by-name %s",
-		    st->master_name);
-		ok = rep != NULL && rep->type == REDIS_REPLY_ARRAY &&
-		    rep->elements == 2 &&
-		    rep->element[0]->type == REDIS_REPLY_STRING &&
-		    rep->element[1]->type == REDIS_REPLY_STRING &&
-		    rep->element[0]->len < sizeof(st->server.host);
-		if (ok) {
-			snprintf(st->server.host, sizeof(st->server.host), "%s",
-			    rep->element[0]->str);
-			st->server.port = atoi(rep->element[1]->str);
-			st->last_sentinel = k;
-		} else
-			store_fail(st, API_EUNAVAIL, "Sentinel %s:%d knows no "
-			    "master '%s'", s->host, s->port, st->master_name);
-		freeReplyObject(rep);
-		redisFree(c);
-		if (ok)
-			return API_OK;
-	}
-	return API_EUNAVAIL;
-}
-
-/*
- * A command on the connection in hand, never on a new one (the connection's
- * set-up, and WAIT, which is about this connection's writes).  API_OK with
- * the reply, or the connection dropped: an error reply is API_EBADGATEWAY
- * naming what was refused.
- */
-static enum api_err
-conn_cmd(struct store *st, redisReply **rep, const char *what,
+enum api_err
+store_conn_cmd(struct store *st, redisReply **rep, const char *what,
     const char *fmt, ...)
 {
 	enum api_err rc;
@@ -206,7 +127,7 @@ conn_cmd(struct store *st, redisReply **rep, const char *what,
 	*rep = redisvCommand(st->c, fmt, ap);
 	va_end(ap);
 	if (*rep == NULL) {
-		rc = ctx_error(st, st->c);
+		rc = store_ctx_error(st, st->c);
 		drop(st);
 		return rc;
 	}
@@ -229,7 +150,7 @@ connect_store(struct store *st)
 	int master;
 
 	if (st->nsentinels > 0 &&
-	    (rc = discover_master(st)) != API_OK)
+	    (rc = store_discover_master(st)) != API_OK)
 		return rc;
 	st->c = redisConnectWithTimeout(st->server.host, st->server.port,
 	    st->tv);
@@ -237,7 +158,7 @@ connect_store(struct store *st)
 		return store_fail(st, API_EUNAVAIL, "Redis unreachable: out of "
 		    "memory");
 	if (st->c->err) {
-		rc = ctx_error(st, st->c);
+		rc = store_ctx_error(st, st->c);
 		/* A refused or failed connect is "unreachable", not a timeout,
 		 * unless the connect itself ran out of time. */
 		if (rc == API_ETIMEOUT && errno != ETIMEDOUT &&
@@ -250,7 +171,7 @@ connect_store(struct store *st)
 	redisSetTimeout(st->c, st->tv);
 	redisEnableKeepAlive(st->c);
 	if (st->password != NULL) {
-		if ((rc = conn_cmd(st, &rep, "AUTH", "AUTH %s", st->password)) !=
+		if ((rc = store_conn_cmd(st, &rep, "AUTH", "AUTH %s", st->password)) !=
 		    API_OK)
 			return rc;
 		freeReplyObject(rep);
@@ -258,7 +179,7 @@ connect_store(struct store *st)
 	if (st->nsentinels == 0)
 		return API_OK;
 	/* What a Sentinel says may be stale: the server itself confirms. */
-	if ((rc = conn_cmd(st, &rep, "ROLE", "ROLE")) != API_OK)
+	if ((rc = store_conn_cmd(st, &rep, "ROLE", "ROLE")) != API_OK)
 		return rc;
 	master = rep->type == REDIS_REPLY_ARRAY && rep->elements > 0 &&
 	    rep->element[0]->type == REDIS_REPLY_STRING &&
@@ -303,7 +224,7 @@ settle(struct store *st)
 static int
 lost(struct store *st, int reused, enum api_err *rc)
 {
-	*rc = ctx_error(st, st->c);
+	*rc = store_ctx_error(st, st->c);
 	drop(st);
 	if (!reused || *rc != API_EUNAVAIL)
 		return 0;
@@ -352,120 +273,6 @@ store_cmd(struct store *st, int argc, const char **argv,
 		if (!lost(st, reused, &rc))
 			return rc;
 	}
-	return rc;
-}
-
-/*
- * WAIT on the connection that made the write (a new connection would have
- * nothing to wait for): API_OK once min_acks replicas have it.
- */
-static enum api_err
-wait_replicas(struct store *st)
-{
-	redisReply *rep;
-	enum api_err rc = API_OK;
-
-	if (st->c == NULL)
-		return store_fail(st, API_EUNAVAIL, "Redis connection lost "
-		    "after a write");
-	if ((rc = conn_cmd(st, &rep, "WAIT", "WAIT %d %d", st->min_acks,
-	    st->wait_ms)) != API_OK)
-		return rc;
-	if (rep->type != REDIS_REPLY_INTEGER || rep->integer < st->min_acks)
-		rc = store_fail(st, API_EUNAVAIL, "the write reached %lld of the "
-		    "%d replicas required in %d ms; it may not survive a "
-		    "failover", rep->type == REDIS_REPLY_INTEGER ?
-		    rep->integer : 0LL, st->min_acks, st->wait_ms);
-	freeReplyObject(rep);
-	return rc;
-}
-
-enum api_err
-store_eval(struct store *st, struct store_script *sc, int nkeys, int argc,
-    const char **argv, redisReply **reply)
-{
-	const char **av = xcalloc((size_t)argc + 3, sizeof(*av));
-	char nk[16];
-	enum api_err rc = API_OK;
-
-	*reply = NULL;
-	snprintf(nk, sizeof(nk), "%d", nkeys);
-	for (int attempt = 0; attempt < 2; attempt++) {
-		if (sc->sha[0] == '\0') {
-			const char *load[] = { "SCRIPT", "LOAD", sc->src };
-			redisReply *rep;
-
-			rc = store_cmd(st, 3, load, NULL, &rep);
-			if (rc == API_OK && (rep->type != REDIS_REPLY_STRING ||
-			    rep->len != 40))
-				rc = store_fail(st, API_EBADGATEWAY, "Redis: bad "
-				    "SCRIPT LOAD reply");
-			if (rc == API_OK)
-				memcpy(sc->sha, rep->str, 41);
-			freeReplyObject(rep);
-			if (rc != API_OK)
-				break;
-		}
-		av[0] = "EVALSHA";
-		av[1] = sc->sha;
-		av[2] = nk;
-		memcpy(av + 3, argv, (size_t)argc * sizeof(*av));
-		rc = store_cmd(st, argc + 3, av, NULL, reply);
-		/* Scripts are not kept across a restart or a failover. */
-		if (rc == API_EBADGATEWAY && *reply != NULL &&
-		    strncmp((*reply)->str, "NOSCRIPT", 8) == 0) {
-			freeReplyObject(*reply);
-			*reply = NULL;
-			sc->sha[0] = '\0';
-			continue;
-		}
-		break;
-	}
-	free(av);
-	if (rc == API_OK && sc->writes && st->min_acks > 0 &&
-	    (rc = wait_replicas(st)) != API_OK) {
-		freeReplyObject(*reply);
-		*reply = NULL;
-	}
-	return rc;
-}
-
-enum api_err
-store_run(struct store *st, struct store_script *sc, int nkeys, int argc,
-    const char **argv, char **out)
-{
-	redisReply *rep, *w, *payload = NULL;
-	enum api_err rc;
-
-	if (out != NULL)
-		*out = NULL;
-	if ((rc = store_eval(st, sc, nkeys, argc, argv, &rep)) != API_OK)
-		goto done;
-	w = rep;
-	if (rep->type == REDIS_REPLY_ARRAY && rep->elements == 2 &&
-	    rep->element[1]->type == REDIS_REPLY_STRING) {
-		w = rep->element[0];
-		payload = rep->element[1];
-	}
-	if (w->type != REDIS_REPLY_STATUS && w->type != REDIS_REPLY_STRING) {
-		rc = store_fail(st, API_EBADGATEWAY, "Redis: unexpected script "
-		    "reply");
-		goto done;
-	}
-	if (strcmp(w->str, "ok") == 0) {
-		if (out != NULL && payload != NULL)
-			*out = xstrndup(payload->str, payload->len);
-		goto done;
-	}
-	rc = store_fail(st, API_EBADGATEWAY, "Redis: the script answered '%s'",
-	    w->str);
-	for (const struct store_word *sw = sc->words; sw && sw->word; sw++)
-		if (strcmp(sw->word, w->str) == 0) {
-			rc = store_fail(st, sw->err, "%s", sw->reason);
-			break;
-		}
-done:
-	freeReplyObject(rep);
 	return rc;
 }
 
@@ -538,7 +345,7 @@ store_send(struct store *st, int argc, const char **argv)
 	if (st->c == NULL && (st->ahead_rc = connect_store(st)) != API_OK)
 		goto failed;
 	if (redisAppendCommandArgv(st->c, argc, argv, NULL) != REDIS_OK) {
-		st->ahead_rc = ctx_error(st, st->c);
+		st->ahead_rc = store_ctx_error(st, st->c);
 		drop(st);
 		goto failed;
 	}
@@ -549,7 +356,7 @@ store_send(struct store *st, int argc, const char **argv)
 			 * earlier commands: Redis went away in between, and
 			 * store_recv() tries once more, as store_cmd() does.
 			 */
-			st->ahead_rc = ctx_error(st, st->c);
+			st->ahead_rc = store_ctx_error(st, st->c);
 			if (st->reused && st->ahead_rc == API_EUNAVAIL)
 				st->ahead = AHEAD_NONE;
 			drop(st);
