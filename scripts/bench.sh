@@ -6,23 +6,24 @@
 # measures with wrk (one thread, 32 connections) each scenario and, in the
 # same run and with the same nginx, the architecture's ceilings:
 #   c1  nginx answering a fixed JSON itself
-#   c2  nginx -> a minimal libfcgi responder (same socket kind, same pool size)
+#   c2  nginx -> a minimal libfcgi responder (same socket kind, a pool of
+#       the gateway pools' size)
 #   c3  the same responder doing one GET on a persistent hiredis connection
 #   c3d c3 closing each connection at once, as the services do (not a
 #       ceiling of the issue's: it shows what the services' close saves)
 #   c4r c3d asking another c3 responder over HTTP first, through nginx, on
 #       a persistent curl handle: the hops of the aggregated view with none
-#       of its work (pool sizes as the users' public and internal pools)
+#       of its work (pool sizes as the users' gateway and internal pools)
 #   c4w the same with one SET for the GET, a POST with a task's body: the
-#       hops of a task create (pool size as the write pools)
+#       hops of a task create
 # Rounds are interleaved (every scenario once per round) and each figure is
 # the median over the rounds.  CPU per request is the server side's: nginx,
 # every worker and Redis, from /proc, over the requests wrk completed.
 #
 # BENCH_SECONDS (5) per measurement, BENCH_ROUNDS (5), BENCH_CONNS (32),
-# WORKERS (public pool size, default the number of cores; the ceilings'
-# pools too), the other sizes as stack.sh takes them (WRITE_WORKERS...),
-# BENCH_SCENARIOS and BENCH_EVERYSEC (below).
+# the pool sizes as stack.sh takes them (USERS_WORKERS...: the ceilings'
+# pools are as large as the gateway pools), BENCH_SCENARIOS and
+# BENCH_EVERYSEC (below).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -32,7 +33,6 @@ export BUILD=${BUILD:-build/release}
 SECS=${BENCH_SECONDS:-5}
 ROUNDS=${BENCH_ROUNDS:-5}
 CONNS=${BENCH_CONNS:-32}
-WORKERS=${WORKERS:-$(nproc)}
 CEIL_PORT=19090
 stack=scripts/stack.sh
 out=build/bench
@@ -50,22 +50,23 @@ trap cleanup EXIT
 cleanup
 rm -rf "$RUN_DIR"
 
-echo "starting the bench stack (pools of $WORKERS)"
-"$stack" start redis users-internal tasks-internal users-write tasks-write users tasks >/dev/null
 # The stack's sizes, for the ceilings' pools and the table's footer.
 conf() { "$stack" config | sed -n "s/^$1=//p"; }
-write_workers=$(conf USERS_WRITE_WORKERS)
+gateway_workers=$(conf USERS_WORKERS)
 internal_workers=$(conf USERS_INTERNAL_WORKERS)
+pools=$( ("$stack" status 2>/dev/null || true) | sed 's/:.*//' | grep -vx 'redis\|nginx')
+echo "starting the bench stack (gateway pools of $gateway_workers)"
+"$stack" start redis $pools >/dev/null
 internal_keepalive=$(conf INTERNAL_KEEPALIVE)
 peer=http://127.0.0.1:$CEIL_PORT/c3k
 for kind in fixed redis redis-close peer read-out write-out; do
-	flags=() n=$WORKERS
+	flags=() n=$gateway_workers
 	case $kind in
 	redis) flags=(-r) ;;
 	redis-close) flags=(-rd) ;;
 	peer) flags=(-r) n=$internal_workers ;;
 	read-out) flags=(-rd -u "$peer") ;;
-	write-out) flags=(-wd -u "$peer") n=$write_workers ;;
+	write-out) flags=(-wd -u "$peer") ;;
 	esac
 	setsid spawn-fcgi -n -s "$RUN_DIR/ceiling-$kind.sock" -M 0660 -- \
 		/usr/bin/multiwatch -f "$n" -- "$top/$BUILD/bin/ceiling" "${flags[@]}" \
@@ -126,7 +127,7 @@ cpu_ticks() {
 }
 worker_rss() { # the RSS in kB of every service worker, one a line
 	local c pid
-	for c in users users-write users-internal tasks tasks-write tasks-internal; do
+	for c in $pools; do
 		for pid in $(pgrep -P "$("$stack" pid "$c")"); do
 			awk '/^VmRSS/ {print $2}' "/proc/$pid/status"
 		done
@@ -183,13 +184,14 @@ col() { awk -v c="$2" '{print $c}' "$out/$1" | median; }
 c3_rps=$(col c3 1)
 c3_cpu=$(col c3 6)
 {
-	echo "| scenario | requests/s | vs ceiling 3 | p50 ms | p99 ms | max ms | non-2xx | server CPU µs/req | CPU vs ceiling 3 |"
-	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| scenario | requests/s | vs ceiling 3 | p50 ms | p99 ms | max ms | non-2xx | server CPU µs/req | CPU vs ceiling 3 | requests/s, rounds' range |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	for s in "${SCENARIOS[@]}" "${EVERYSEC[@]/%/_everysec}"; do
 		rps=$(col "$s" 1); p50=$(col "$s" 2); p99=$(col "$s" 3)
 		mx=$(awk '{print $4}' "$out/$s" | sort -n | tail -n1)
 		bad=$(awk '{s += $5} END {print s}' "$out/$s")
 		cpu=$(col "$s" 6)
+		range=$(awk '{print $1}' "$out/$s" | sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {print lo "–" hi}')
 		label=$s
 		case $s in
 		c1) label="ceiling 1: nginx alone" ;;
@@ -201,10 +203,11 @@ c3_cpu=$(col c3 6)
 		*_everysec) label="${s%_everysec}, appendfsync everysec" ;;
 		esac
 		awk -v l="$label" -v rps="$rps" -v c3="$c3_rps" -v p50="$p50" -v p99="$p99" \
-			-v mx="$mx" -v bad="$bad" -v cpu="$cpu" -v c3cpu="$c3_cpu" 'BEGIN {
-			printf "| %s | %.0f | %.0f%% | %.2f | %.2f | %.1f | %d | %.0f | %.2fx |\n",
+			-v mx="$mx" -v bad="$bad" -v cpu="$cpu" -v c3cpu="$c3_cpu" \
+			-v range="$range" 'BEGIN {
+			printf "| %s | %.0f | %.0f%% | %.2f | %.2f | %.1f | %d | %.0f | %.2fx | %s |\n",
 				l, rps, 100 * rps / c3, p50 / 1000, p99 / 1000, mx / 1000, bad,
-				cpu, cpu / c3cpu }'
+				cpu, cpu / c3cpu, range }'
 	done
 } >"$out/table.md"
 
@@ -213,8 +216,8 @@ rss=$(paste "$out/rss-start" "$out/rss-end" | awk '{r = $2 / $1; if (r > m) m = 
 {
 	echo
 	echo "Medians of $ROUNDS interleaved rounds of ${SECS}s each; wrk -t1 -c$CONNS;" \
-		"public pools of $WORKERS workers, write pools of" \
-		"$write_workers, internal pools of" \
+		"gateway pools of $gateway_workers workers (the ceilings' too)," \
+		"internal pools of" \
 		"$internal_workers; $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB;" \
 		"$(date -u +%Y-%m-%d)."
 	echo "Worker RSS, largest end/start ratio over all $(wc -l <"$out/rss-start") workers" \

@@ -20,6 +20,8 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/pools.sh"
+pools_read
 : "${BINDIR:?}" "${SYSCONFDIR:?}" "${UNITDIR:?}" "${DOCDIR:?}" \
   "${RUNSTATEDIR:?}" "${LOGDIR:?}" "${BUILD:?}"
 DESTDIR=${DESTDIR:-}
@@ -53,39 +55,59 @@ conf_dir=$SYSCONFDIR/nginx/task-manager
 for f in fastcgi.conf errors.conf; do
 	install -D -m 0644 "$top/nginx/$f" "$DESTDIR$conf_dir/$f"
 done
-SOCK_DIR=$RUNSTATEDIR/task-manager CONF_DIR=$conf_dir RATE_LIMIT=1000 \
+SOCK_DIR=$RUNSTATEDIR/task-manager CONF_DIR=$conf_dir BIN_DIR=$BUILD/bin RATE_LIMIT=1000 \
     RATE_BURST=2000 CLIENT_TIMEOUT=10 \
     ACCESS_LOG="$LOGDIR/task-manager-access.log api buffer=64k flush=1s" \
     INTERNAL_LOG="$LOGDIR/task-manager-internal.log api buffer=64k flush=1s" \
     "$top/scripts/render-site.sh" | put 0644 "$SYSCONFDIR/nginx/conf.d/task-manager.conf"
 
-for f in task-manager task-manager-users task-manager-tasks; do
+# The pools' sizes, by the knob names the stack reads, with deploy/pools'
+# defaults (an internal pool's worked out as stack.sh does, with one
+# nginx worker per core: Debian's nginx runs worker_processes auto).
+pool_sizes "$(nproc 2>/dev/null || echo 1)"
+# pool_knobs SERVICE: the /etc/default lines of a service's pools.
+pool_knobs() {
+	local p v
+	for p in "${POOLS[@]}"; do
+		[[ ${POOL_SERVICE[$p]} == "$1" ]] || continue
+		v=$(pool_var "$p" _WORKERS)
+		echo "# The $p pool (deploy/pools: ${POOL_PORT[$p]} port)."
+		echo "$v=${!v}"
+	done
+}
+
+for f in task-manager "${SERVICES[@]/#/task-manager-}"; do
 	dest=$SYSCONFDIR/default/$f
 	if [[ -e $DESTDIR$dest ]]; then
 		echo "install: keeping $DESTDIR$dest"
 		continue
 	fi
-	subst "$top/deploy/default/$f.in" | put 0644 "$dest"
+	{
+		subst "$top/deploy/default/$f.in"
+		[[ $f == task-manager ]] || pool_knobs "${f#task-manager-}"
+	} | put 0644 "$dest"
 done
 
-# One socket and one service unit per pool, from the same two templates.
-for pool in users users-write users-internal tasks tasks-write tasks-internal; do
-	svc=${pool%-*}
+# One socket and one service unit per pool, from the same two templates,
+# and the target that wants them all.
+wants=""
+for pool in "${POOLS[@]}"; do
+	svc=${POOL_SERVICE[$pool]}
 	unit=task-manager-$pool
-	case $pool in
-	*-internal) kind=internal flags=" -I" workers=INTERNAL_WORKERS ;;
-	*-write) kind=write flags="" workers=WRITE_WORKERS ;;
-	*) kind=public flags="" workers=PUBLIC_WORKERS ;;
-	esac
+	flags=${POOL_FLAGS[$pool]:+ ${POOL_FLAGS[$pool]}}
 	for t in socket service; do
 		subst -e "s|@UNIT@|$unit|g" -e "s|@POOL@|$pool|g" \
-		    -e "s|@SERVICE@|$svc|g" -e "s|@KIND@|$kind|g" \
-		    -e "s|@FLAGS@|$flags|g" -e "s|@WORKERS_VAR@|$workers|g" \
+		    -e "s|@SERVICE@|$svc|g" -e "s|@KIND@|${POOL_PORT[$pool]}|g" \
+		    -e "s|@FLAGS@|$flags|g" \
+		    -e "s|@WORKERS_VAR@|$(pool_var "$pool" _WORKERS)|g" \
 		    "$top/deploy/systemd/pool.$t.in" | put 0644 "$UNITDIR/$unit.$t"
 	done
+	wants+="Wants=$unit.service"$'\n'
 done
 subst "$top/deploy/systemd/task-manager.target.in" |
-	put 0644 "$UNITDIR/task-manager.target"
+	while IFS= read -r line; do
+		[[ $line == @WANTS@ ]] && printf '%s' "$wants" || printf '%s\n' "$line"
+	done | put 0644 "$UNITDIR/task-manager.target"
 
 install -D -m 0644 "$top/docs/DEPLOYMENT.md" "$DESTDIR$DOCDIR/DEPLOYMENT.md"
 install -D -m 0644 "$top/docs/openapi.yaml" "$DESTDIR$DOCDIR/openapi.yaml"

@@ -8,7 +8,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 export RUN_DIR=$top/test-run-leak GATEWAY_PORT=18180 USERS_PORT=18105 \
-	TASKS_PORT=18102 REDIS_PORT=16479 REDIS_HOST=127.0.0.1 WORKERS=1 WRITE_WORKERS=1 \
+	TASKS_PORT=18102 REDIS_PORT=16479 REDIS_HOST=127.0.0.1 USERS_WORKERS=1 TASKS_WORKERS=1 \
 	HTTP_TIMEOUT_MS=10000 REDIS_TIMEOUT_MS=5000 RATE_LIMIT=1000000 RATE_BURST=1000000
 # valgrind needs the uninstrumented build (never the ASan one).  That build
 # allocates with jemalloc (Makefile): the synonym makes valgrind replace

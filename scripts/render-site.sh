@@ -3,24 +3,30 @@
 # standard output.  The one place that turns the template into nginx's
 # configuration, for the stack (stack.sh) and for `make install` alike.
 #
+# The upstreams come from deploy/pools, one a pool.  The routing of the
+# internal ports comes from the services' routes tables (`fcgi-<service>
+# -r`): a route flagged "peer" calls the other service, so on an internal
+# port it goes to its service's gateway pool, not to the internal pool,
+# whose workers never call out (no cycle of pools waiting on each other).
+#
 # Reads (all required):
 #   SOCK_DIR       where the pools' unix sockets are, for the default servers
 #   CONF_DIR       where fastcgi.conf and errors.conf are installed
+#   BIN_DIR        where fcgi-users and fcgi-tasks are, for their routes
 #   GATEWAY_ADDR GATEWAY_PORT INTERNAL_ADDR USERS_PORT TASKS_PORT
 #   RATE_LIMIT RATE_BURST CLIENT_TIMEOUT (seconds)
 #   ACCESS_LOG INTERNAL_LOG  an access_log argument ("off", or a path and format)
 # and optionally:
-#   FASTCGI_KEEPALIVE  idle FastCGI connections each nginx worker keeps per
-#                  upstream (fastcgi_keep_conn); 0 = a connection per request.
-#                  The caller enforces the sizing rule (stack.sh).  [0]
-#   INTERNAL_KEEPALIVE  the same for the two internal pools only (the larger
-#                  of the two applies to them); its rule is stack.sh's.  [0]
-# and, for pools elsewhere (space-separated unix:/path or host:port):
-#   USERS_UPSTREAM USERS_WRITE_UPSTREAM USERS_INTERNAL_UPSTREAM
-#   TASKS_UPSTREAM TASKS_WRITE_UPSTREAM TASKS_INTERNAL_UPSTREAM
+#   INTERNAL_KEEPALIVE  idle FastCGI connections each nginx worker keeps to
+#                  each internal pool (fastcgi_keep_conn); its sizing rule
+#                  is stack.sh's.  [0]
+#   <POOL>_UPSTREAM  for pools elsewhere: space-separated unix:/path or
+#                  host:port  [unix:SOCK_DIR/<pool>.sock]
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/pools.sh"
+pools_read
 
 # servers POOL LIST: the server lines of one upstream.  A pool that fails is
 # left alone for 5 s (max_fails=1) while the others take its requests.
@@ -40,31 +46,45 @@ servers() {
 	echo "$out"
 }
 
-users=$(servers users "${USERS_UPSTREAM:-}")
-users_write=$(servers users-write "${USERS_WRITE_UPSTREAM:-}")
-users_internal=$(servers users-internal "${USERS_INTERNAL_UPSTREAM:-}")
-tasks=$(servers tasks "${TASKS_UPSTREAM:-}")
-tasks_write=$(servers tasks-write "${TASKS_WRITE_UPSTREAM:-}")
-tasks_internal=$(servers tasks-internal "${TASKS_INTERNAL_UPSTREAM:-}")
-
-keepalive="" keep_conn=off
-if [[ ${FASTCGI_KEEPALIVE:-0} != 0 ]]; then
-	[[ $FASTCGI_KEEPALIVE =~ ^[0-9]+$ ]] ||
-		{ echo "render-site: FASTCGI_KEEPALIVE: not a number" >&2; exit 1; }
-	keepalive="keepalive $FASTCGI_KEEPALIVE;" keep_conn=on
-fi
-
-internal_keepalive=$keepalive internal_keep_conn=$keep_conn
 k=${INTERNAL_KEEPALIVE:-0}
 [[ $k =~ ^[0-9]+$ ]] ||
 	{ echo "render-site: INTERNAL_KEEPALIVE: not a number" >&2; exit 1; }
-if ((k > ${FASTCGI_KEEPALIVE:-0})); then
-	internal_keepalive="keepalive $k;" internal_keep_conn=on
-fi
+internal_keep_conn=off
+((k == 0)) || internal_keep_conn=on
+
+# One upstream a pool, named as the pool (- as _).
+upstreams=""
+for p in "${POOLS[@]}"; do
+	v=$(pool_var "$p" _UPSTREAM)
+	line="upstream ${p//-/_} { $(servers "$p" "${!v:-}")"
+	[[ ${POOL_PORT[$p]} == internal && $k != 0 ]] && line+="keepalive $k; "
+	upstreams+="$line}"$'\n'
+done
+
+# route_regex METHOD PATTERN: what the map below matches, "$request_method
+# $uri", for one route ({name} is one segment; one trailing / is allowed).
+route_regex() {
+	local method=$1 path=$2
+	[[ $method == GET ]] && method="(GET|HEAD)"
+	path=$(sed 's/{[^}]*}/[^\/]+/g' <<<"$path")
+	echo "\"~^$method $path/?\$\""
+}
+
+# Per service: which requests on its internal port call the peer.
+maps=""
+for svc in "${SERVICES[@]}"; do
+	maps+="# $svc: the routes that call the other service (\`fcgi-$svc -r\`)."$'\n'
+	maps+="map \"\$request_method \$uri\" \$${svc}_peer_route {"$'\n'
+	routes=$("$BIN_DIR/fcgi-$svc" -r) ||
+		{ echo "render-site: $BIN_DIR/fcgi-$svc -r failed" >&2; exit 1; }
+	while read -r method pattern flags; do
+		[[ ,$flags, == *,peer,* ]] || continue
+		maps+="    $(route_regex "$method" "$pattern") 1;"$'\n'
+	done <<<"$routes"
+	maps+="    default \"\";"$'\n'"}"$'\n'
+done
 
 sed -e "s|@CONF_DIR@|$CONF_DIR|g" \
-    -e "s|@KEEPALIVE@|$keepalive|g" -e "s|@KEEP_CONN@|$keep_conn|g" \
-    -e "s|@INTERNAL_KEEPALIVE@|$internal_keepalive|g" \
     -e "s|@INTERNAL_KEEP_CONN@|$internal_keep_conn|g" \
     -e "s|@LISTEN_ADDR@|$GATEWAY_ADDR|g" -e "s|@GATEWAY_PORT@|$GATEWAY_PORT|g" \
     -e "s|@INTERNAL_ADDR@|$INTERNAL_ADDR|g" \
@@ -72,8 +92,15 @@ sed -e "s|@CONF_DIR@|$CONF_DIR|g" \
     -e "s|@RATE_LIMIT@|$RATE_LIMIT|g" -e "s|@RATE_BURST@|$RATE_BURST|g" \
     -e "s|@CLIENT_TIMEOUT@|${CLIENT_TIMEOUT}s|g" -e "s|@FASTCGI_TIMEOUT@|15s|g" \
     -e "s|@ACCESS_LOG@|$ACCESS_LOG|g" -e "s|@INTERNAL_LOG@|$INTERNAL_LOG|g" \
-    -e "s|@USERS_SERVERS@|$users|" -e "s|@USERS_WRITE_SERVERS@|$users_write|" \
-    -e "s|@USERS_INTERNAL_SERVERS@|$users_internal|" \
-    -e "s|@TASKS_SERVERS@|$tasks|" -e "s|@TASKS_WRITE_SERVERS@|$tasks_write|" \
-    -e "s|@TASKS_INTERNAL_SERVERS@|$tasks_internal|" \
-    "$top/nginx/site.conf.in"
+    -e "s|@USERS_GATEWAY@|$(pool_of users gateway | tr - _)|g" \
+    -e "s|@TASKS_GATEWAY@|$(pool_of tasks gateway | tr - _)|g" \
+    -e "s|@USERS_INTERNAL@|$(pool_of users internal | tr - _)|g" \
+    -e "s|@TASKS_INTERNAL@|$(pool_of tasks internal | tr - _)|g" \
+    "$top/nginx/site.conf.in" |
+while IFS= read -r line; do
+	case $line in
+	@UPSTREAMS@) printf '%s' "$upstreams" ;;
+	@MAPS@) printf '%s' "$maps" ;;
+	*) printf '%s\n' "$line" ;;
+	esac
+done

@@ -14,9 +14,9 @@
 #   stack.sh vars                    the environment variables it reads
 #   stack.sh config                  their values in effect, defaults applied
 #
-# Components: redis users users-write users-internal tasks tasks-write
-# tasks-internal nginx.  Each service has three pools: public (clients'
-# reads), write (clients' writes) and internal (the other service's calls).
+# Components: redis, the pools of deploy/pools (users users-internal tasks
+# tasks-internal), nginx.  Each service has a gateway pool (the clients'
+# requests) and an internal pool (the other service's calls).
 #
 # Configuration (environment; defaults suit `make run`):
 #   RUN_DIR        runtime folder: pids, sockets, logs, Redis data  [./run]
@@ -30,31 +30,20 @@
 #                  master, and the stack starts no Redis  [none]
 #   REDIS_PASSWORD AUTH password (also set on the stack's own Redis) [none]
 #   REDIS_APPENDFSYNC  always | everysec                  [always]
-#   WORKERS        default size of the public pools      [number of cores]
-#   USERS_WORKERS TASKS_WORKERS                          [WORKERS]
-#   WRITE_WORKERS  default size of the write pools, whose workers mostly
-#                  wait for Redis's fsync: the more of them, the more
-#                  writes one fsync carries               [16]
-#   USERS_WRITE_WORKERS TASKS_WRITE_WORKERS              [WRITE_WORKERS]
-#   USERS_INTERNAL_WORKERS TASKS_INTERNAL_WORKERS
-#                  [NGINX_WORKERS x the other service's public and write
-#                   pools + 1]
+#   <POOL>_WORKERS a pool's size, for POOL = USERS USERS_INTERNAL TASKS
+#                  TASKS_INTERNAL                 [deploy/pools' workers]
 #   NGINX_WORKERS  nginx worker processes                 [1]
 #   RATE_LIMIT RATE_BURST  per-client requests/s at the gateway [1000 2000]
 #   CLIENT_TIMEOUT seconds a client may take to send headers or body [10]
-#   FASTCGI_KEEPALIVE  idle FastCGI connections kept per nginx worker and
-#                  upstream (fastcgi_keep_conn); must stay below every
-#                  pool's size divided by NGINX_WORKERS [0: off]
 #   INTERNAL_KEEPALIVE  idle FastCGI connections kept per nginx worker to
 #                  each internal pool; refused unless NGINX_WORKERS x the
-#                  calling pools' size is below the internal pool's
-#                  [auto: the largest callers' size when that holds]
+#                  calling pool's size is below the internal pool's
+#                  [auto: the largest caller's size when that holds]
 #   ACCESS_LOG     on | off                               [on]
 #   WORKER_WRAPPER a command each worker runs under, absolute path
 #                  (/usr/bin/valgrind ...)                [none]
-#   <POOL>_LISTEN  where a pool listens: unix:/path or host:port, for
-#                  POOL = USERS USERS_WRITE USERS_INTERNAL TASKS TASKS_WRITE
-#                  TASKS_INTERNAL                  [unix:RUN_DIR/<pool>.sock]
+#   <POOL>_LISTEN  where a pool listens: unix:/path or host:port
+#                                                  [unix:RUN_DIR/<pool>.sock]
 #   <POOL>_UPSTREAM the pools nginx sends to, space-separated unix:/path or
 #                  host:port (pools on other machines)  [the pool's _LISTEN]
 #   plus what the workers read (the README's configuration table).
@@ -71,8 +60,13 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 RUN_DIR=${RUN_DIR:-$top/run}
 BUILD=${BUILD:-build/release}
 case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
-COMPONENTS=(redis users-internal tasks-internal users-write tasks-write users tasks nginx)
-POOLS=(users users-write users-internal tasks tasks-write tasks-internal)
+. "$top/scripts/pools.sh"
+pools_read || exit 1
+# The internal pools first: the others call them.
+COMPONENTS=(redis)
+for p in "${POOLS[@]}"; do [[ ${POOL_PORT[$p]} == internal ]] && COMPONENTS+=("$p"); done
+for p in "${POOLS[@]}"; do [[ ${POOL_PORT[$p]} == internal ]] || COMPONENTS+=("$p"); done
+COMPONENTS+=(nginx)
 
 die() { echo "stack: $*" >&2; exit 1; }
 
@@ -84,8 +78,7 @@ check_int() {
 }
 
 load_config() {
-	local cores
-	cores=$(nproc 2>/dev/null || echo 2)
+	local p v
 	GATEWAY_PORT=${GATEWAY_PORT:-8080}
 	USERS_PORT=${USERS_PORT:-8005}
 	TASKS_PORT=${TASKS_PORT:-8002}
@@ -94,22 +87,16 @@ load_config() {
 	GATEWAY_ADDR=${GATEWAY_ADDR:-127.0.0.1}
 	INTERNAL_ADDR=${INTERNAL_ADDR:-127.0.0.1}
 	REDIS_APPENDFSYNC=${REDIS_APPENDFSYNC:-always}
-	WORKERS=${WORKERS:-$cores}
-	USERS_WORKERS=${USERS_WORKERS:-$WORKERS}
-	TASKS_WORKERS=${TASKS_WORKERS:-$WORKERS}
-	WRITE_WORKERS=${WRITE_WORKERS:-16}
-	USERS_WRITE_WORKERS=${USERS_WRITE_WORKERS:-$WRITE_WORKERS}
-	TASKS_WRITE_WORKERS=${TASKS_WRITE_WORKERS:-$WRITE_WORKERS}
 	NGINX_WORKERS=${NGINX_WORKERS:-1}
-	for v in WORKERS USERS_WORKERS TASKS_WORKERS WRITE_WORKERS \
-	    USERS_WRITE_WORKERS TASKS_WRITE_WORKERS NGINX_WORKERS; do
-		check_int "$v" "${!v}" 1 1024
+	check_int NGINX_WORKERS "$NGINX_WORKERS" 1 1024
+	# An internal pool's default size is one worker more than nginx could
+	# ever hold connections for from its callers (deploy/pools).
+	pool_sizes "$NGINX_WORKERS"
+	for p in $(reverse "${COMPONENTS[@]}"); do   # the callers first
+		[[ -n ${POOL_SERVICE[$p]:-} ]] || continue
+		v=$(pool_var "$p" _WORKERS)
+		check_int "$v" "${!v:-}" 1 1024
 	done
-	# An internal pool serves the public and write pools of the other
-	# service, which have at most one call in flight per worker; one worker
-	# more than nginx could ever hold connections for keeps one always free.
-	USERS_INTERNAL_WORKERS=${USERS_INTERNAL_WORKERS:-$((NGINX_WORKERS * (TASKS_WORKERS + TASKS_WRITE_WORKERS) + 1))}
-	TASKS_INTERNAL_WORKERS=${TASKS_INTERNAL_WORKERS:-$((NGINX_WORKERS * (USERS_WORKERS + USERS_WRITE_WORKERS) + 1))}
 	RATE_LIMIT=${RATE_LIMIT:-1000}
 	RATE_BURST=${RATE_BURST:-2000}
 	ACCESS_LOG=${ACCESS_LOG:-on}
@@ -117,22 +104,9 @@ load_config() {
 	for v in GATEWAY_PORT USERS_PORT TASKS_PORT REDIS_PORT; do
 		check_int "$v" "${!v}" 1 65535
 	done
-	for v in USERS_INTERNAL_WORKERS TASKS_INTERNAL_WORKERS; do
-		check_int "$v" "${!v}" 1 1024
-	done
 	check_int RATE_LIMIT "$RATE_LIMIT" 1 1000000
 	check_int RATE_BURST "$RATE_BURST" 0 1000000
 	check_int CLIENT_TIMEOUT "$CLIENT_TIMEOUT" 1 3600
-	FASTCGI_KEEPALIVE=${FASTCGI_KEEPALIVE:-0}
-	check_int FASTCGI_KEEPALIVE "$FASTCGI_KEEPALIVE" 0 1024
-	# A kept connection pins a libfcgi worker: if nginx may keep as many
-	# connections as a pool has workers, every worker waits on an idle
-	# connection and new requests wait until they time out (STACK-NOTES).
-	for v in $(pool_vars _WORKERS); do
-		((NGINX_WORKERS * FASTCGI_KEEPALIVE < ${!v})) || die \
-		    "FASTCGI_KEEPALIVE=$FASTCGI_KEEPALIVE with NGINX_WORKERS=$NGINX_WORKERS" \
-		    "could pin all $v=${!v} workers; keep NGINX_WORKERS x FASTCGI_KEEPALIVE below every pool's size"
-	done
 	internal_keepalive
 	case $REDIS_APPENDFSYNC in always|everysec) ;;
 	*) die "REDIS_APPENDFSYNC: '$REDIS_APPENDFSYNC' is not always or everysec" ;;
@@ -147,9 +121,8 @@ load_config() {
 
 pidfile() { echo "$RUN_DIR/pids/$1.pid"; }
 
-# pool_var POOL SUFFIX: the variable of POOL's setting (tasks-internal
-# _LISTEN: TASKS_INTERNAL_LISTEN); pool_vars SUFFIX: that of every pool.
-pool_var() { local v=${1^^}$2; echo "${v//-/_}"; }
+# pool_vars SUFFIX: the variable of that setting of every pool
+# (pool_var, scripts/pools.sh, names one).
 pool_vars() { local p; for p in "${POOLS[@]}"; do pool_var "$p" "$1"; done; }
 
 # Every component runs in a session of its own (setsid, which keeps the pid
@@ -250,23 +223,25 @@ start_pool() {
 tcp_up() { timeout 1 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
 
 # INTERNAL_KEEPALIVE: kept FastCGI connections to the internal pools only.
-# Their only callers are the other service's public and write workers, one
-# call in flight each, so each nginx worker holds at most that many
-# connections to an internal pool, busy or idle: with NGINX_WORKERS x the
-# callers below the internal pool's size, a worker is always free and no
-# request ever waits behind a kept connection (docs/PERFORMANCE.md).
-# "auto" keeps them when that holds and the pools are this stack's own.
+# Their only callers are the other service's gateway workers, one call in
+# flight each, so each nginx worker holds at most that many connections to
+# an internal pool, busy or idle: with NGINX_WORKERS x the callers below the
+# internal pool's size, a worker is always free and no request ever waits
+# behind a kept connection (docs/PERFORMANCE.md).  "auto" keeps them when
+# that holds and the pools are this stack's own.
 internal_keepalive() {
-	local k=${INTERNAL_KEEPALIVE:-auto} pool svc callers most=0 broken="" v
+	local k=${INTERNAL_KEEPALIVE:-auto} pool c v callers most=0 broken="" iv
 
-	for pool in USERS_INTERNAL_WORKERS:TASKS TASKS_INTERNAL_WORKERS:USERS; do
-		svc=${pool#*:} pool=${pool%:*}
-		v=${svc}_WORKERS
-		callers=${!v}
-		v=${svc}_WRITE_WORKERS
-		callers=$((callers + ${!v}))
+	for pool in "${POOLS[@]}"; do
+		[[ ${POOL_PORT[$pool]} == internal ]] || continue
+		callers=0
+		for c in $(pool_callers "$pool"); do
+			v=$(pool_var "$c" _WORKERS)
+			callers=$((callers + ${!v}))
+		done
+		iv=$(pool_var "$pool" _WORKERS)
 		((callers > most)) && most=$callers
-		((NGINX_WORKERS * callers < ${!pool})) || broken="NGINX_WORKERS=$NGINX_WORKERS x ${svc}_WORKERS + ${svc}_WRITE_WORKERS=$callers could pin all $pool=${!pool} workers"
+		((NGINX_WORKERS * callers < ${!iv})) || broken="NGINX_WORKERS=$NGINX_WORKERS x the callers' $callers workers could pin all $iv=${!iv} workers"
 	done
 	if [[ $k == auto ]]; then
 		k=$most
@@ -290,14 +265,14 @@ nginx_conf() {
 	    -e "s|@USER_DIRECTIVE@|$user|g" \
 	    "$top/nginx/nginx.conf.in" >"$RUN_DIR/nginx.conf"
 	export GATEWAY_ADDR GATEWAY_PORT INTERNAL_ADDR USERS_PORT TASKS_PORT \
-	    RATE_LIMIT RATE_BURST CLIENT_TIMEOUT FASTCGI_KEEPALIVE INTERNAL_KEEPALIVE
+	    RATE_LIMIT RATE_BURST CLIENT_TIMEOUT INTERNAL_KEEPALIVE
 	# nginx sends to the pools started here unless told of others.
 	local pool v
 	for pool in "${POOLS[@]}"; do
 		v=$(pool_var "$pool" _UPSTREAM)
 		export "$v=${!v:-$(pool_listen "$pool")}"
 	done
-	SOCK_DIR=$RUN_DIR CONF_DIR=$RUN_DIR/conf ACCESS_LOG=$access \
+	SOCK_DIR=$RUN_DIR CONF_DIR=$RUN_DIR/conf ACCESS_LOG=$access BIN_DIR=$BUILD/bin \
 	    INTERNAL_LOG=$internal "$top/scripts/render-site.sh" \
 	    >"$RUN_DIR/conf/site.conf" || die "nginx: cannot write its configuration"
 	cp "$top/nginx/fastcgi.conf" "$top/nginx/errors.conf" "$RUN_DIR/conf/"
@@ -320,14 +295,12 @@ start_one() {
 	fi
 	case $1 in
 	redis) start_redis ;;
-	users | users-write | tasks | tasks-write)
-		v=$(pool_var "$1" _WORKERS)
-		start_pool "$1" "$BUILD/bin/fcgi-${1%-write}" "${!v}" ;;
-	users-internal | tasks-internal)
-		v=$(pool_var "$1" _WORKERS)
-		start_pool "$1" "$BUILD/bin/fcgi-${1%-internal}" "${!v}" -I ;;
 	nginx) start_nginx ;;
-	*) die "unknown component '$1'" ;;
+	*)
+		[[ -n ${POOL_SERVICE[$1]:-} ]] || die "unknown component '$1'"
+		v=$(pool_var "$1" _WORKERS)
+		start_pool "$1" "$BUILD/bin/fcgi-${POOL_SERVICE[$1]}" "${!v}" \
+		    "${POOL_FLAGS[$1]}" ;;
 	esac
 }
 
@@ -376,9 +349,9 @@ health_one() {
 	case $1 in
 	redis) redis_up && ok=1 ;;
 	nginx) http_up "$GATEWAY_PORT" && ok=1 ;;
-	users | users-write | users-internal | tasks | tasks-write | tasks-internal)
+	*)
+		[[ -n ${POOL_SERVICE[$1]:-} ]] || die "unknown component '$1'"
 		pool_health "$1" && ok=1 ;;
-	*) die "unknown component '$1'" ;;
 	esac
 	if [[ -n ${ok:-} ]]; then echo "$1: healthy"; else echo "$1: unhealthy"; return 1; fi
 }
@@ -388,10 +361,10 @@ reverse() { local i; for ((i = $# ; i > 0; i--)); do echo "${!i}"; done; }
 # Every variable this script reads (the header above documents each).
 STACK_VARS=(RUN_DIR BUILD GATEWAY_PORT USERS_PORT TASKS_PORT REDIS_PORT
 	GATEWAY_ADDR INTERNAL_ADDR REDIS_HOST REDIS_PASSWORD REDIS_APPENDFSYNC
-	WORKERS WRITE_WORKERS $(pool_vars _WORKERS) NGINX_WORKERS
+	$(pool_vars _WORKERS) NGINX_WORKERS
 	INTERNAL_KEEPALIVE RATE_LIMIT RATE_BURST CLIENT_TIMEOUT ACCESS_LOG
 	WORKER_WRAPPER TASK_BASE USER_SERVICE_BASE $(pool_vars _LISTEN)
-	$(pool_vars _UPSTREAM) REDIS_SENTINELS FASTCGI_KEEPALIVE)
+	$(pool_vars _UPSTREAM) REDIS_SENTINELS)
 
 cmd=${1:-}
 shift || true
@@ -431,6 +404,6 @@ run)
 	# Wait for the components; a signal interrupts the wait.
 	while :; do sleep 1 & wait $! || true; done ;;
 *)
-	sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2 ;;
 esac

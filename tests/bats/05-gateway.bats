@@ -84,7 +84,7 @@ setup() { load ../helpers; }
 	grep "rid=$rid-agg " "$RUN_DIR/logs/internal-access.log" | grep -q "GET /tasks?userId=$uid"
 }
 
-@test "reads go to each service's public pool, writes to its write pool" {
+@test "client requests go to each service's gateway pool; on internal ports, the routes that call out too" {
 	rid="route-$RANDOM$RANDOM"
 	uid=$(new_user)
 	req PATCH "/users/$uid" '{"name":"routed"}' -H "X-Request-ID: $rid-w1"
@@ -105,28 +105,45 @@ setup() { load ../helpers; }
 	expect_status 200
 	req DELETE "/tasks/$tid" - -H "X-Request-ID: $rid-w4"
 	expect_status 204
-	# A create sent to the task service's internal port calls the user
-	# service: it goes to the write pool, never the internal one.
+	# The routes flagged "peer" (fcgi-tasks -r, fcgi-users -r) call the
+	# other service: on an internal port they go to the gateway pool, never
+	# the internal one; every other route goes to the internal pool.
 	run curl -s -o /dev/null -w '%{http_code}' -XPOST -H "X-Request-ID: $rid-w5" \
 		-H 'Content-Type: application/json' \
 		-d "{\"userId\":\"$uid\",\"title\":\"via internal\"}" "http://127.0.0.1:$TASKS_PORT/tasks"
 	assert_output 201
+	run curl -s -o /dev/null -w '%{http_code}' -H "X-Request-ID: $rid-r5" \
+		"http://127.0.0.1:$USERS_PORT/users/$uid/tasks?limit=1"
+	assert_output 200
+	run curl -s -o /dev/null -w '%{http_code}' -I -H "X-Request-ID: $rid-r6" \
+		"http://127.0.0.1:$USERS_PORT/users/$uid/tasks/"
+	assert_output 200
+	run curl -s -o /dev/null -w '%{http_code}' -H "X-Request-ID: $rid-r7" \
+		"http://127.0.0.1:$USERS_PORT/users/$uid"
+	assert_output 200
+	run curl -s -o /dev/null -w '%{http_code}' -H "X-Request-ID: $rid-r8" \
+		"http://127.0.0.1:$TASKS_PORT/tasks?userId=$uid"
+	assert_output 200
 	sleep 1.5   # the access logs are buffered for up to 1 s
 	pool() { # pool ID: the socket that served the request logged under ID
 		grep -h "rid=$1 " "$RUN_DIR"/logs/access.log "$RUN_DIR"/logs/internal-access.log |
 			sed -n 's|.* ua=unix:.*/\([a-z-]*\)\.sock .*|\1|p'
 	}
-	assert_equal "$(pool "$rid-w1")" users-write
+	assert_equal "$(pool "$rid-w1")" users
 	assert_equal "$(pool "$rid-r1")" users
 	assert_equal "$(pool "$rid-r2")" users
-	# The create: the task service's write pool, and the user check it made
-	# on the user service's internal pool, under the same id.
-	assert_equal "$(pool "$rid-w2" | sort | paste -sd' ')" "tasks-write users-internal"
-	assert_equal "$(pool "$rid-w3")" tasks-write
+	# The create: the task service's gateway pool, and the user check it
+	# made on the user service's internal pool, under the same id.
+	assert_equal "$(pool "$rid-w2" | sort | paste -sd' ')" "tasks users-internal"
+	assert_equal "$(pool "$rid-w3")" tasks
 	assert_equal "$(pool "$rid-r3")" tasks
 	assert_equal "$(pool "$rid-r4" | sort | paste -sd' ')" "tasks-internal users"
-	assert_equal "$(pool "$rid-w4")" tasks-write
-	assert_equal "$(pool "$rid-w5" | sort | paste -sd' ')" "tasks-write users-internal"
+	assert_equal "$(pool "$rid-w4")" tasks
+	assert_equal "$(pool "$rid-w5" | sort | paste -sd' ')" "tasks users-internal"
+	assert_equal "$(pool "$rid-r5" | sort | paste -sd' ')" "tasks-internal users"
+	assert_equal "$(pool "$rid-r6" | sort | paste -sd' ')" "tasks-internal users"
+	assert_equal "$(pool "$rid-r7")" users-internal
+	assert_equal "$(pool "$rid-r8")" tasks-internal
 }
 
 @test "internal ports serve each service's API" {

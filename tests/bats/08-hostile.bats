@@ -88,7 +88,7 @@ PY
 }
 
 @test "FastCGI sockets are 0660 unix sockets; Redis listens on loopback only" {
-	for s in users users-write users-internal tasks tasks-write tasks-internal; do
+	for s in users users-internal tasks tasks-internal; do
 		[[ -S $RUN_DIR/$s.sock ]]
 		assert_equal "$(stat -c %a "$RUN_DIR/$s.sock")" 660
 	done

@@ -55,7 +55,7 @@ unit_value() {
 	    usr/share/doc/task-manager/DEPLOYMENT.md; do
 		[[ -f $stage/$f ]] || { echo "missing: $f"; return 1; }
 	done
-	for p in users users-write users-internal tasks tasks-write tasks-internal; do
+	for p in users users-internal tasks tasks-internal; do
 		[[ -f $stage/usr/lib/systemd/system/task-manager-$p.service ]] || return 1
 		[[ -f $stage/usr/lib/systemd/system/task-manager-$p.socket ]] || return 1
 	done
@@ -64,9 +64,9 @@ unit_value() {
 	run grep -rl "$stage" "$stage"
 	assert_failure
 	run sed -n 's/^ExecStart=//p' "$stage/usr/lib/systemd/system/task-manager-users.service"
-	assert_output '/usr/bin/multiwatch -f ${PUBLIC_WORKERS} -- /usr/bin/fcgi-users'
-	run sed -n 's/^ExecStart=//p' "$stage/usr/lib/systemd/system/task-manager-tasks-write.service"
-	assert_output '/usr/bin/multiwatch -f ${WRITE_WORKERS} -- /usr/bin/fcgi-tasks'
+	assert_output '/usr/bin/multiwatch -f ${USERS_WORKERS} -- /usr/bin/fcgi-users'
+	run sed -n 's/^ExecStart=//p' "$stage/usr/lib/systemd/system/task-manager-tasks-internal.service"
+	assert_output '/usr/bin/multiwatch -f ${TASKS_INTERNAL_WORKERS} -- /usr/bin/fcgi-tasks -I'
 	run sed -n 's/^ListenStream=//p' "$stage/usr/lib/systemd/system/task-manager-tasks-internal.socket"
 	assert_output /run/task-manager/tasks-internal.sock
 	grep -q "include /etc/nginx/task-manager/fastcgi.conf;" "$stage/etc/nginx/conf.d/task-manager.conf"
@@ -96,7 +96,7 @@ unit_value() {
 }
 
 @test "the units are hardened, unprivileged and ordered after Redis, before nginx" {
-	for p in users users-write users-internal tasks tasks-write tasks-internal; do
+	for p in users users-internal tasks tasks-internal; do
 		u=task-manager-$p.service
 		[[ $(unit_value "$u" DynamicUser) == yes ]]
 		[[ $(unit_value "$u" User) == task-manager ]]
@@ -117,7 +117,6 @@ unit_value() {
 		set_in_files=$(cat "$ETC/default/task-manager" "$ETC/default/task-manager-$svc" |
 			sed -n 's/^\([A-Z_][A-Z0-9_]*\)=.*/\1/p' | sort)
 		read_by_units=$(grep -ho '\${[A-Z_]*}' "$UNITS/task-manager-$svc.service" \
-			"$UNITS/task-manager-$svc-write.service" \
 			"$UNITS/task-manager-$svc-internal.service" | tr -d '${}' | sort -u)
 		read_all=$( ("$PFX/bin/fcgi-$svc" -e; echo "$read_by_units") | sort -u)
 		diff <(echo "$read_all") <(echo "$set_in_files") ||
@@ -157,7 +156,7 @@ start_unit() {
 	[[ $(id -u) == 0 ]] || skip "needs root, as systemd has, to hand out the socket"
 	# What an administrator edits: where Redis is.
 	sed -i 's/^REDIS_PORT=.*/REDIS_PORT=16380/' "$ETC/default/task-manager"
-	for p in users users-write users-internal tasks tasks-write tasks-internal; do start_unit "$p"; done
+	for p in users users-internal tasks tasks-internal; do start_unit "$p"; done
 	# nginx as Debian runs it: its own nginx.conf including conf.d/*.conf.
 	mkdir -p "$D/nginx"
 	cat >"$D/nginx.conf" <<CONF
@@ -182,21 +181,21 @@ CONF
 
 	BASE=http://127.0.0.1:18280
 	# The workers run as the unprivileged user, the socket is nginx's group.
-	for p in users users-write users-internal tasks tasks-write tasks-internal; do
+	for p in users users-internal tasks tasks-internal; do
 		run stat -c '%G %a' "$D/run/task-manager/$p.sock"
 		assert_output "www-data 660"
 		run ps -o user= --ppid "$(<"$D/pids/$p.pid")"
 		assert_output --regexp '^nobody'
 		refute_output --partial root
 	done
-	# the users write pool
+	# the users pool
 	uid=$(new_user Inst)
-	# the tasks write pool, calling the users internal pool
+	# the tasks pool, calling the users internal pool
 	tid=$(new_task "$uid" installed)
-	# the tasks public pool
+	# the tasks pool
 	req GET "/tasks/$tid"
 	expect_status 200
-	# the users public pool calling the tasks internal pool
+	# the users pool calling the tasks internal pool
 	req GET "/users/$uid/tasks"
 	expect_status 200
 	jq -e --arg t "$tid" '.tasks | length == 1 and .[0].id == $t' <<<"$BODY"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # INTERNAL_KEEPALIVE: kept FastCGI connections to the internal pools, on by
-# default.  An internal pool's only callers are the other service's public
-# and write workers, one call in flight each, so with NGINX_WORKERS x their
+# default.  An internal pool's only callers are the other service's gateway
+# workers, one call in flight each, so with NGINX_WORKERS x their
 # number below the internal pool's size nginx can never hold every worker: stack.sh
 # sizes the internal pools so by default and refuses a sizing that breaks
 # it; under load far above every pool's size, a worker of each internal pool
@@ -10,10 +10,10 @@
 load own-stack
 
 setup_file() {
-	# The defaults, but for the ports: public and write pools of 2, so
-	# internal pools of 1 x (2 + 2) + 1 = 5.
+	# The defaults, but for the ports: gateway pools of 4, so internal
+	# pools of 1 x 4 + 1 = 5.
 	export REDIS_PORT=16397 GATEWAY_PORT=18680 USERS_PORT=18605 \
-	    TASKS_PORT=18602 WORKERS=2 WRITE_WORKERS=2 RATE_LIMIT=1000000 \
+	    TASKS_PORT=18602 USERS_WORKERS=4 TASKS_WORKERS=4 RATE_LIMIT=1000000 \
 	    RATE_BURST=1000000
 	own_stack_start internalkeep
 }
@@ -37,8 +37,8 @@ setup() {
 	done
 	grep -q "upstream tasks_internal {.*keepalive 4;" "$RUN_DIR/conf/site.conf"
 	grep -q "upstream users_internal {.*keepalive 4;" "$RUN_DIR/conf/site.conf"
-	# The public and write upstreams are not kept.
-	for u in tasks_public users_public tasks_write users_write; do
+	# The gateway pools' upstreams are not kept.
+	for u in tasks users; do
 		grep -q "upstream $u  *{" "$RUN_DIR/conf/site.conf"
 		! grep -q "upstream $u  *{.*keepalive" "$RUN_DIR/conf/site.conf"
 	done
@@ -75,16 +75,16 @@ setup() {
 	run env RUN_DIR="$D/refused" NGINX_WORKERS=2 "$TOP/scripts/stack.sh" config
 	assert_output --partial "USERS_INTERNAL_WORKERS=9"
 	assert_output --partial "INTERNAL_KEEPALIVE=4"
-	# A larger write pool: the same.
-	run env RUN_DIR="$D/refused" TASKS_WRITE_WORKERS=6 "$TOP/scripts/stack.sh" config
+	# A larger gateway pool: the same.
+	run env RUN_DIR="$D/refused" TASKS_WORKERS=8 "$TOP/scripts/stack.sh" config
 	assert_output --partial "USERS_INTERNAL_WORKERS=9"
 	assert_output --partial "TASKS_INTERNAL_WORKERS=5"
 	assert_output --partial "INTERNAL_KEEPALIVE=8"
 	# Pool sizes are checked, each naming its variable.
 	for bad in 0 1025 x; do
-		run env RUN_DIR="$D/refused" TASKS_WRITE_WORKERS=$bad "$TOP/scripts/stack.sh" config
+		run env RUN_DIR="$D/refused" TASKS_WORKERS=$bad "$TOP/scripts/stack.sh" config
 		assert_failure
-		assert_output --partial "TASKS_WRITE_WORKERS: '$bad' is not an integer in 1..1024"
+		assert_output --partial "TASKS_WORKERS: '$bad' is not an integer in 1..1024"
 	done
 }
 

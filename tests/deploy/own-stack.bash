@@ -1,5 +1,4 @@
-# The deployment suites that need a stack of their own (keepconn,
-# internalkeep): a fresh folder $DEPLOY_DIR/NAME, exported as D, and a whole
+# The deployment suites that need a stack of their own (internalkeep): a fresh folder $DEPLOY_DIR/NAME, exported as D, and a whole
 # stack in D/stack started with the environment the suite exported.
 
 own_stack_start() {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Scale-out: the task service's public and write pools on two "hosts" (two
+# Scale-out: the task service's gateway pool on two "hosts" (two
 # stacks with runtime folders of their own, listening on 127.0.0.2 and
 # 127.0.0.3 over TCP), one gateway host with nginx, Redis and the other pools.  One host is
 # killed under load: no read fails (nginx sends it to the other pool), and
@@ -13,13 +13,11 @@ setup_file() {
 	    USERS_PORT=18405 TASKS_PORT=18402
 	export USER_SERVICE_BASE=http://127.0.0.1:18405
 	for h in a:127.0.0.2 b:127.0.0.3; do
-		RUN_DIR=$D/host-${h%%:*} TASKS_LISTEN=${h#*:}:18410 \
-		    TASKS_WRITE_LISTEN=${h#*:}:18411 WRITE_WORKERS=4 \
-		    "$TOP/scripts/stack.sh" start tasks tasks-write >>"$D/start.log" 2>&1
+		RUN_DIR=$D/host-${h%%:*} TASKS_LISTEN=${h#*:}:18410 TASKS_WORKERS=4 \
+		    "$TOP/scripts/stack.sh" start tasks >>"$D/start.log" 2>&1
 	done
 	RUN_DIR=$D/gw TASKS_UPSTREAM="127.0.0.2:18410 127.0.0.3:18410" \
-	    TASKS_WRITE_UPSTREAM="127.0.0.2:18411 127.0.0.3:18411" \
-	    "$TOP/scripts/stack.sh" start redis users users-write users-internal \
+	    "$TOP/scripts/stack.sh" start redis users users-internal \
 	    tasks-internal nginx >>"$D/start.log" 2>&1
 }
 
@@ -36,10 +34,8 @@ setup() {
 }
 
 @test "the gateway spreads the task service over both hosts" {
-	for port in 18410 18411; do
-		grep -q "server 127.0.0.2:$port " "$D/gw/conf/site.conf"
-		grep -q "server 127.0.0.3:$port " "$D/gw/conf/site.conf"
-	done
+	grep -q "server 127.0.0.2:18410 " "$D/gw/conf/site.conf"
+	grep -q "server 127.0.0.3:18410 " "$D/gw/conf/site.conf"
 	new_user Scale >"$D/uid"
 	for i in $(seq 20); do
 		new_task "$(<"$D/uid")" "t$i" >"$D/tid"
@@ -47,8 +43,8 @@ setup() {
 		expect_status 200
 	done
 	sleep 1.2 # the access log is flushed every second
-	# Each host's read pool (18410) and write pool (18411) had requests.
-	for ua in 127.0.0.2:18410 127.0.0.3:18410 127.0.0.2:18411 127.0.0.3:18411; do
+	# Each host's pool had requests.
+	for ua in 127.0.0.2:18410 127.0.0.3:18410; do
 		n=$(grep -c "ua=$ua " "$D/gw/logs/access.log" || true)
 		echo "# $ua: $n requests" >&3
 		((n > 0))
@@ -83,9 +79,7 @@ writer() {
 	for n in 1 2; do writer "$n" 8 >"$D/writes-$n.log" & done
 	sleep 3
 	# The host dies: its whole pools, multiwatch and workers, at once.
-	for pool in tasks tasks-write; do
-		kill -KILL -- "-$(RUN_DIR=$D/host-a "$TOP/scripts/stack.sh" pid $pool)"
-	done
+	kill -KILL -- "-$(RUN_DIR=$D/host-a "$TOP/scripts/stack.sh" pid tasks)"
 	wait
 	cat "$D"/reads-*.log >"$D/reads.log"
 	cat "$D"/writes-*.log >"$D/writes.log"

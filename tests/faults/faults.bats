@@ -11,7 +11,7 @@ setup() {
 
 teardown() {
 	# Whatever a test stopped or froze, leave a healthy stack behind.
-	for c in redis users users-write users-internal tasks tasks-write tasks-internal nginx; do
+	for c in redis users users-internal tasks tasks-internal nginx; do
 		pid=$("$STACK" pid "$c" 2>/dev/null) || continue
 		kill -CONT "$pid" $(pgrep -P "$pid") 2>/dev/null || true
 	done
@@ -164,7 +164,7 @@ timed() {
 
 @test "task service stopped: aggregate 503 naming it; the user service's own routes work" {
 	uid=$(new_user)
-	"$STACK" stop tasks tasks-write tasks-internal
+	"$STACK" stop tasks tasks-internal
 	req GET "/users/$uid/tasks"
 	expect_error 503 "task service"
 	req GET "/users/$uid"
@@ -174,7 +174,7 @@ timed() {
 	expect_error 404 "user not found"
 	req PATCH "/users/$uid" '{"name":"still writable"}'
 	expect_status 200
-	"$STACK" start tasks-internal tasks-write tasks
+	"$STACK" start tasks-internal tasks
 	wait_until 5 healthy
 	req GET "/users/$uid/tasks"
 	expect_status 200
@@ -182,14 +182,14 @@ timed() {
 
 @test "user service stopped: POST /tasks 503 naming it, and no task is written" {
 	uid=$(new_user)
-	"$STACK" stop users users-write users-internal
+	"$STACK" stop users users-internal
 	req POST /tasks "{\"userId\":\"$uid\",\"title\":\"never\"}"
 	expect_error 503 "user service"
 	assert_equal "$(rcli SCARD "user:$uid:tasks")" 0
 	req GET "/tasks?userId=$uid"
 	expect_status 200
 	assert_equal "$BODY" "[]"
-	"$STACK" start users-internal users-write users
+	"$STACK" start users-internal users
 	wait_until 5 healthy
 	req POST /tasks "{\"userId\":\"$uid\",\"title\":\"now\"}"
 	expect_status 201
