@@ -7,10 +7,12 @@
 # same run and with the same nginx, the architecture's ceilings:
 #   c1  nginx answering a fixed JSON itself
 #   c2  nginx -> a minimal libfcgi responder (same socket kind, a pool of
-#       the gateway pools' size)
+#       one worker per core, as the issues that set the targets defined it)
 #   c3  the same responder doing one GET on a persistent hiredis connection
 #   c3d c3 closing each connection at once, as the services do (not a
 #       ceiling of the issue's: it shows what the services' close saves)
+#   c3p c3 in a pool as large as the gateway pools (16): not the targets'
+#       ceiling either; it shows what a larger pool gives the stock close
 #   c4r c3d asking another c3 responder over HTTP first, through nginx, on
 #       a persistent curl handle: the hops of the aggregated view with none
 #       of its work (pool sizes as the users' gateway and internal pools)
@@ -21,9 +23,9 @@
 # every worker and Redis, from /proc, over the requests wrk completed.
 #
 # BENCH_SECONDS (5) per measurement, BENCH_ROUNDS (5), BENCH_CONNS (32),
-# the pool sizes as stack.sh takes them (USERS_WORKERS...: the ceilings'
-# pools are as large as the gateway pools), BENCH_SCENARIOS and
-# BENCH_EVERYSEC (below).
+# the pool sizes as stack.sh takes them (USERS_WORKERS...),
+# BENCH_CEILING_WORKERS (c1-c3d's pool, default the number of cores),
+# BENCH_SCENARIOS and BENCH_EVERYSEC (below).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -53,20 +55,22 @@ rm -rf "$RUN_DIR"
 # The stack's sizes, for the ceilings' pools and the table's footer.
 conf() { "$stack" config | sed -n "s/^$1=//p"; }
 gateway_workers=$(conf USERS_WORKERS)
+ceiling_workers=${BENCH_CEILING_WORKERS:-$(nproc)}
 internal_workers=$(conf USERS_INTERNAL_WORKERS)
 pools=$( ("$stack" status 2>/dev/null || true) | sed 's/:.*//' | grep -vx 'redis\|nginx')
 echo "starting the bench stack (gateway pools of $gateway_workers)"
 "$stack" start redis $pools >/dev/null
 internal_keepalive=$(conf INTERNAL_KEEPALIVE)
 peer=http://127.0.0.1:$CEIL_PORT/c3k
-for kind in fixed redis redis-close peer read-out write-out; do
-	flags=() n=$gateway_workers
+for kind in fixed redis redis-close redis-pool peer read-out write-out; do
+	flags=() n=$ceiling_workers
 	case $kind in
 	redis) flags=(-r) ;;
 	redis-close) flags=(-rd) ;;
+	redis-pool) flags=(-r) n=$gateway_workers ;;
 	peer) flags=(-r) n=$internal_workers ;;
-	read-out) flags=(-rd -u "$peer") ;;
-	write-out) flags=(-wd -u "$peer") ;;
+	read-out) flags=(-rd -u "$peer") n=$gateway_workers ;;
+	write-out) flags=(-wd -u "$peer") n=$gateway_workers ;;
 	esac
 	setsid spawn-fcgi -n -s "$RUN_DIR/ceiling-$kind.sock" -M 0660 -- \
 		/usr/bin/multiwatch -f "$n" -- "$top/$BUILD/bin/ceiling" "${flags[@]}" \
@@ -78,6 +82,7 @@ cat >"$RUN_DIR/conf/extra/bench.conf" <<CONF
 upstream ceiling_fixed { server unix:$RUN_DIR/ceiling-fixed.sock; }
 upstream ceiling_redis { server unix:$RUN_DIR/ceiling-redis.sock; }
 upstream ceiling_redis_close { server unix:$RUN_DIR/ceiling-redis-close.sock; }
+upstream ceiling_redis_pool { server unix:$RUN_DIR/ceiling-redis-pool.sock; }
 upstream ceiling_peer { server unix:$RUN_DIR/ceiling-peer.sock; keepalive $internal_keepalive; }
 upstream ceiling_read_out { server unix:$RUN_DIR/ceiling-read-out.sock; }
 upstream ceiling_write_out { server unix:$RUN_DIR/ceiling-write-out.sock; }
@@ -90,6 +95,7 @@ server {
     location = /c2 { include $RUN_DIR/conf/fastcgi.conf; fastcgi_pass ceiling_fixed; }
     location = /c3 { include $RUN_DIR/conf/fastcgi.conf; fastcgi_pass ceiling_redis; }
     location = /c3d { include $RUN_DIR/conf/fastcgi.conf; fastcgi_pass ceiling_redis_close; }
+    location = /c3p { include $RUN_DIR/conf/fastcgi.conf; fastcgi_pass ceiling_redis_pool; }
     location = /c3k {
         include $RUN_DIR/conf/fastcgi.conf;
         fastcgi_keep_conn on;
@@ -155,7 +161,7 @@ measure() {
 # BENCH_SCENARIOS narrows a run to some scenarios (c3 is always measured:
 # every ratio is to it); BENCH_EVERYSEC lists the writes measured again
 # with appendfsync everysec ("" for none).
-SCENARIOS=(c1 c2 c3 c3d c4r c4w get_user get_task list_tasks aggregate create_task update_task mixed)
+SCENARIOS=(c1 c2 c3 c3d c3p c4r c4w get_user get_task list_tasks aggregate create_task update_task mixed)
 if [[ -n ${BENCH_SCENARIOS:-} ]]; then
 	SCENARIOS=(c3)
 	for s in $BENCH_SCENARIOS; do [[ $s == c3 ]] || SCENARIOS+=("$s"); done
@@ -198,6 +204,7 @@ c3_cpu=$(col c3 6)
 		c2) label="ceiling 2: nginx → libfcgi" ;;
 		c3) label="ceiling 3: libfcgi + 1 hiredis GET" ;;
 		c3d) label="ceiling 3, closing as the services do" ;;
+		c3p) label="ceiling 3 in a pool of $gateway_workers" ;;
 		c4r) label="ceiling 4r: c3d asking another c3 over HTTP" ;;
 		c4w) label="ceiling 4w: the same with a SET, POST" ;;
 		*_everysec) label="${s%_everysec}, appendfsync everysec" ;;
@@ -216,7 +223,7 @@ rss=$(paste "$out/rss-start" "$out/rss-end" | awk '{r = $2 / $1; if (r > m) m = 
 {
 	echo
 	echo "Medians of $ROUNDS interleaved rounds of ${SECS}s each; wrk -t1 -c$CONNS;" \
-		"gateway pools of $gateway_workers workers (the ceilings' too)," \
+		"gateway pools of $gateway_workers workers, ceilings 1-3 of $ceiling_workers," \
 		"internal pools of" \
 		"$internal_workers; $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB;" \
 		"$(date -u +%Y-%m-%d)."

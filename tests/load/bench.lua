@@ -32,6 +32,7 @@ local builders = {
   c2 = function() return wrk.format("GET", "/c2") end,
   c3 = function() return wrk.format("GET", "/c3") end,
   c3d = function() return wrk.format("GET", "/c3d") end,
+  c3p = function() return wrk.format("GET", "/c3p") end,
   c4r = function() return wrk.format("GET", "/c4r") end,
   c4w = function()
     return wrk.format("POST", "/c4w", json,
