@@ -57,6 +57,20 @@ expect_error() {
 	fi
 }
 
+# wait_logged RID LOG: waits up to 5 s for the line of the request logged
+# under RID in RUN_DIR/logs/LOG.  nginx writes its buffered access logs a
+# buffer at a time, at most 1 s late: once a log has a request's line, it
+# has those of the requests before it.
+wait_logged() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		grep -q "rid=$1 " "$RUN_DIR/logs/$2" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "no line for $1 in $2" >&2
+	return 1
+}
+
 # A unique e-mail address per call.
 uniq_email() { echo "u$(date +%s%N)$RANDOM@example.com"; }
 

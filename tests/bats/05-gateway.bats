@@ -79,7 +79,7 @@ setup() { load ../helpers; }
 	expect_status 200
 	# The internal ports logged the service-to-service calls under the
 	# client's ids: the user check, and the task list of the aggregate.
-	sleep 1.5   # the access logs are buffered for up to 1 s
+	wait_logged "$rid-agg" internal-access.log
 	grep "rid=$rid " "$RUN_DIR/logs/internal-access.log" | grep -q "GET /users/$uid "
 	grep "rid=$rid-agg " "$RUN_DIR/logs/internal-access.log" | grep -q "GET /tasks?userId=$uid"
 }
@@ -124,7 +124,8 @@ setup() { load ../helpers; }
 	run curl -s -o /dev/null -w '%{http_code}' -H "X-Request-ID: $rid-r8" \
 		"http://127.0.0.1:$TASKS_PORT/tasks?userId=$uid"
 	assert_output 200
-	sleep 1.5   # the access logs are buffered for up to 1 s
+	wait_logged "$rid-w4" access.log
+	wait_logged "$rid-r8" internal-access.log
 	pool() { # pool ID: the socket that served the request logged under ID
 		grep -h "rid=$1 " "$RUN_DIR"/logs/access.log "$RUN_DIR"/logs/internal-access.log |
 			sed -n 's|.* ua=unix:.*/\([a-z-]*\)\.sock .*|\1|p'

@@ -35,6 +35,11 @@ wait_until() {
 	return 1
 }
 
+# redis_has_unread: some client's command waits in Redis's receive queue.
+redis_has_unread() {
+	ss -tnH state established "( sport = :$REDIS_PORT )" | awk '$1 > 0 {f = 1} END {exit !f}'
+}
+
 # timed METHOD PATH [BODY]: like req, and sets SECS to the request's duration.
 timed() {
 	local t0 t1
@@ -313,7 +318,9 @@ http.server.ThreadingHTTPServer(('127.0.0.1', $port), H).serve_forever()
 	kill -STOP "$rpid"
 	curl -s -o /dev/null -w '%{http_code}' "$BASE/users/$uid" >"$BATS_TEST_TMPDIR/inflight" &
 	inflight=$!
-	sleep 0.3
+	# The request is in a worker once its GET waits, unread, at the
+	# frozen Redis (a fixed sleep here was a race on a busy machine).
+	wait_until 5 redis_has_unread
 	"$STACK" stop users &
 	stopper=$!
 	sleep 0.2
