@@ -404,6 +404,6 @@ run)
 	# Wait for the components; a signal interrupts the wait.
 	while :; do sleep 1 & wait $! || true; done ;;
 *)
-	sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2 ;;
 esac
