@@ -74,7 +74,7 @@ tasks_get(struct req *r, void *ctx)
 
 	if ((rc = req_path_id(r, "task", id)) != API_OK)
 		return rc;
-	if ((rc = tstore_get(svc->store, id, &t)) == API_OK)
+	if ((rc = record_get(svc->store, &task_record, id, &t)) == API_OK)
 		req_send(r, 200, task_to_json(&t));
 	else
 		service_fail(svc, r, rc);

@@ -138,12 +138,6 @@ tstore_create(struct store *st, const struct task *t)
 }
 
 enum api_err
-tstore_get(struct store *st, const char *id, struct task *t)
-{
-	return record_get(st, &task_record, id, t);
-}
-
-enum api_err
 tstore_update(struct store *st, const char *id, const struct field_value *v,
     int64_t now, struct task *t)
 {

@@ -25,12 +25,11 @@
 #include "store.h"
 #include "task.h"
 
+/* Tasks are read with record_get() and this (released by the caller). */
 extern const struct record_kind task_record;
 
 /* Stores a new task. */
 enum api_err tstore_create(struct store *st, const struct task *t);
-/* Reads task id into t (released by the caller, whatever the result). */
-enum api_err tstore_get(struct store *st, const char *id, struct task *t);
 /*
  * Merges the present fields of v (task_fields[0..TASK_NUPDATE)) into task
  * id, with updatedAt = now, or one microsecond past the stored one when

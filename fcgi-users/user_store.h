@@ -20,6 +20,7 @@
 #include "store.h"
 #include "user.h"
 
+/* Users are read with record_get() and this (released by the caller). */
 extern const struct record_kind user_record;
 
 /* Stores a new user. */

@@ -21,11 +21,11 @@ record_send(struct store *st, const struct record_kind *k, const char *id)
 	free(key);
 }
 
-enum api_err
-record_recv(struct store *st, const struct record_kind *k, const char *id,
-    void *dst)
+/* The reply to the GET of key, the record of id, decoded into dst. */
+static enum api_err
+recv_key(struct store *st, const struct record_kind *k, const char *key,
+    const char *id, void *dst)
 {
-	char *key = record_key(k, id);
 	char *value;
 	enum api_err rc;
 
@@ -37,6 +37,16 @@ record_recv(struct store *st, const struct record_kind *k, const char *id,
 		rc = store_fail(st, API_EBADGATEWAY, "Redis: the record %s is "
 		    "malformed", key);
 	free(value);
+	return rc;
+}
+
+enum api_err
+record_recv(struct store *st, const struct record_kind *k, const char *id,
+    void *dst)
+{
+	char *key = record_key(k, id);
+	enum api_err rc = recv_key(st, k, key, id, dst);
+
 	free(key);
 	return rc;
 }
@@ -45,8 +55,13 @@ enum api_err
 record_get(struct store *st, const struct record_kind *k, const char *id,
     void *dst)
 {
-	record_send(st, k, id);
-	return record_recv(st, k, id, dst);
+	char *key = record_key(k, id);
+	enum api_err rc;
+
+	store_get_send(st, key);
+	rc = recv_key(st, k, key, id, dst);
+	free(key);
+	return rc;
 }
 
 char *

@@ -108,13 +108,13 @@ store_run(struct store *st, struct store_script *sc, int nkeys, int argc,
 			*out = xstrndup(payload->str, payload->len);
 		goto done;
 	}
-	rc = store_fail(st, API_EBADGATEWAY, "Redis: the script answered '%s'",
-	    w->str);
 	for (const struct store_word *sw = sc->words; sw && sw->word; sw++)
 		if (strcmp(sw->word, w->str) == 0) {
 			rc = store_fail(st, sw->err, "%s", sw->reason);
-			break;
+			goto done;
 		}
+	rc = store_fail(st, API_EBADGATEWAY, "Redis: the script answered '%s'",
+	    w->str);
 done:
 	freeReplyObject(rep);
 	return rc;

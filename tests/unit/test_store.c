@@ -119,7 +119,7 @@ test_scripts(struct store *st)
 static void
 stored(struct store *st, const char *id, struct task *t)
 {
-	CHECK(tstore_get(st, id, t) == API_OK);
+	CHECK(record_get(st, &task_record, id, t) == API_OK);
 }
 
 static void
