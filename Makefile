@@ -8,7 +8,7 @@
 #   make SANITIZE=address,undefined ...   the same with sanitizers
 
 CC       ?= cc
-PKGS     := hiredis json-c libcurl uuid
+PKGS     := hiredis json-c libcurl uuid libcrypto
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
             -Wall -Wextra -Werror -Wshadow -Wformat=2 \

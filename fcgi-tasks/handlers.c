@@ -74,7 +74,10 @@ tasks_get(struct req *r, void *ctx)
 
 	if ((rc = req_path_id(r, "task", id)) != API_OK)
 		return rc;
-	if ((rc = record_get(svc->store, &task_record, id, &t)) == API_OK)
+	rc = record_get(svc->store, &task_record, id, &r->ahead, &t);
+	if (rc == API_OK && !auth_sees(&r->caller, t.user_id))
+		rc = req_fail(r, API_ENOTFOUND, "task not found");
+	else if (rc == API_OK)
 		req_send(r, 200, task_to_json(&t));
 	else
 		service_fail(svc, r, rc);
@@ -135,8 +138,11 @@ tasks_list(struct req *r, void *ctx)
 	    API_OK || (rc = list_query_parse(r, &q, &lq)) != API_OK)
 		goto out;
 	arr = json_object_new_array();
-	/* Ids are lowercase UUIDs: anything else names no user. */
-	if (id_parse(lq.user_id, uid)) {
+	/*
+	 * Ids are lowercase UUIDs: anything else names no user.  Another
+	 * user's tasks are, to this caller, none.
+	 */
+	if (id_parse(lq.user_id, uid) && auth_sees(&r->caller, uid)) {
 		rc = tstore_list(svc->store, uid, &tasks, &n);
 		if (rc != API_OK) {
 			json_object_put(arr);
@@ -174,7 +180,8 @@ tasks_update(struct req *r, void *ctx)
 
 	if ((rc = req_path_id(r, "task", id)) != API_OK)
 		return rc;
-	rc = tstore_update(svc->store, id, r->fields, ts_now(), &t);
+	rc = tstore_update(svc->store, id, auth_owner_filter(&r->caller),
+	    r->fields, ts_now(), &t);
 	if (rc == API_OK)
 		req_send(r, 200, task_to_json(&t));
 	else
@@ -192,7 +199,8 @@ tasks_delete(struct req *r, void *ctx)
 
 	if ((rc = req_path_id(r, "task", id)) != API_OK)
 		return rc;
-	if ((rc = tstore_delete(svc->store, id)) != API_OK)
+	if ((rc = tstore_delete(svc->store, id, auth_owner_filter(&r->caller))) !=
+	    API_OK)
 		return service_fail(svc, r, rc);
 	req_send(r, 204, NULL);
 	return API_OK;

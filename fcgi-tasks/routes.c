@@ -2,19 +2,35 @@
 #include "handlers.h"
 
 #include "task.h"
+#include "task_store.h"
 
 /* PUT and PATCH are both a shallow merge (the contract). */
 #define CREATE  ROUTE_BODY | ROUTE_PEER, task_fields, TASK_NFIELDS
 #define MERGE   ROUTE_BODY | ROUTE_PARTIAL, task_fields, TASK_NUPDATE
 
+#define NOBODY  0, NULL, 0
+/* The user userId names, or the admin; another user's is 422 "userId: no
+ * such user", as for a user that does not exist. */
+#define OWNER   .who = WHO_BODY_USER, .owner_noun = "user", \
+                .owner_field = TASK_F_USERID
+
+/* Any caller with credentials: what the handler serves is narrowed. */
+#define CALLER  .who = WHO_CALLER
+
+/*
+ * The CALLER routes take any caller with credentials and serve
+ * what that caller owns: the list and the task read (auth_sees()), the
+ * update and delete (a script that finds another owner answers 404).
+ */
 static const struct route tasks_routes[] = {
-	{ "GET",    "/health",      service_health, 0, NULL, 0 },
-	{ "POST",   "/tasks",       tasks_create,   CREATE },
-	{ "GET",    "/tasks",       tasks_list,     0, NULL, 0 },
-	{ "GET",    "/tasks/{id}",  tasks_get,      0, NULL, 0 },
-	{ "PUT",    "/tasks/{id}",  tasks_update,   MERGE },
-	{ "PATCH",  "/tasks/{id}",  tasks_update,   MERGE },
-	{ "DELETE", "/tasks/{id}",  tasks_delete,   0, NULL, 0 },
+	{ "GET",    "/health",      service_health, NOBODY, .who = WHO_ANYONE },
+	{ "POST",   "/tasks",       tasks_create,   CREATE, OWNER },
+	{ "GET",    "/tasks",       tasks_list,     NOBODY, CALLER },
+	{ "GET",    "/tasks/{id}",  tasks_get,      NOBODY, CALLER,
+	    .ahead = &task_record },
+	{ "PUT",    "/tasks/{id}",  tasks_update,   MERGE, CALLER },
+	{ "PATCH",  "/tasks/{id}",  tasks_update,   MERGE, CALLER },
+	{ "DELETE", "/tasks/{id}",  tasks_delete,   NOBODY, CALLER },
 };
 
 const struct service_def tasks_service = {

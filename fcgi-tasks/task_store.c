@@ -100,6 +100,9 @@ static struct store_script update_script = { .writes = 1, .words = words,
     "    type(rec.title) ~= 'string' then\n"
     "  return 'malformed'\n"
     "end\n"
+    "if ARGV[3] ~= '' and string.lower(rec.userId) ~= ARGV[3] then\n"
+    "  return 'notfound'\n"
+    "end\n"
     "local last = us(rec.updatedAt) or us(rec.createdAt)\n"
     "if not last then return 'malformed' end\n"
     "local now = tonumber(ARGV[1])\n"
@@ -113,6 +116,11 @@ static struct store_script update_script = { .writes = 1, .words = words,
 static struct store_script delete_script = { .writes = 1, .words = words,
     .src =
     RECORD_LUA_READ
+    "local owner = ok and type(rec) == 'table' and rec.userId\n"
+    "if ARGV[2] ~= '' and (type(owner) ~= 'string' or\n"
+    "    string.lower(owner) ~= ARGV[2]) then\n"
+    "  return 'notfound'\n"
+    "end\n"
     "redis.call('DEL', KEYS[1])\n"
     "if ok and type(rec) == 'table' and type(rec.userId) == 'string' then\n"
     "  redis.call('SREM', 'user:' .. rec.userId .. ':tasks', ARGV[1])\n"
@@ -138,30 +146,30 @@ tstore_create(struct store *st, const struct task *t)
 }
 
 enum api_err
-tstore_update(struct store *st, const char *id, const struct field_value *v,
-    int64_t now, struct task *t)
+tstore_update(struct store *st, const char *id, const char *owner,
+    const struct field_value *v, int64_t now, struct task *t)
 {
 	char *key = record_key(&task_record, id);
 	char *changes = record_changes(task_fields, v, TASK_NUPDATE);
 	char stamp[24];
-	const char *argv[] = { key, stamp, changes };
+	const char *argv[] = { key, stamp, changes, owner };
 	enum api_err rc;
 
 	snprintf(stamp, sizeof(stamp), "%" PRId64, now);
-	rc = record_run(st, &task_record, &update_script, 1, 3, argv, id, t);
+	rc = record_run(st, &task_record, &update_script, 1, 4, argv, id, t);
 	free(changes);
 	free(key);
 	return rc;
 }
 
 enum api_err
-tstore_delete(struct store *st, const char *id)
+tstore_delete(struct store *st, const char *id, const char *owner)
 {
 	char *key = record_key(&task_record, id);
-	const char *argv[] = { key, id };
+	const char *argv[] = { key, id, owner };
 	enum api_err rc;
 
-	rc = store_run(st, &delete_script, 1, 2, argv, NULL);
+	rc = store_run(st, &delete_script, 1, 3, argv, NULL);
 	free(key);
 	return rc;
 }

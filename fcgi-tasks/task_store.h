@@ -34,11 +34,15 @@ enum api_err tstore_create(struct store *st, const struct task *t);
  * Merges the present fields of v (task_fields[0..TASK_NUPDATE)) into task
  * id, with updatedAt = now, or one microsecond past the stored one when
  * the clock is behind it; reads the result into t (released by the caller).
+ * Unless owner is "" (auth_owner_filter()), a task of another user is
+ * API_ENOTFOUND, as one that does not exist.
  */
 enum api_err tstore_update(struct store *st, const char *id,
-    const struct field_value *v, int64_t now, struct task *t);
-/* Deletes task id and its index entry. */
-enum api_err tstore_delete(struct store *st, const char *id);
+    const char *owner, const struct field_value *v, int64_t now,
+    struct task *t);
+/* Deletes task id and its index entry; owner as for tstore_update(). */
+enum api_err tstore_delete(struct store *st, const char *id,
+    const char *owner);
 /*
  * All tasks of user_id, in one round trip, unordered.  *tasks is an array of
  * *n tasks to release with tstore_list_free().

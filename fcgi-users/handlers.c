@@ -7,24 +7,45 @@
 #include "log.h"
 #include "query.h"
 #include "service.h"
+#include "tokens.h"
 #include "timefmt.h"
 #include "user.h"
 #include "user_store.h"
 #include "xmalloc.h"
 
+/*
+ * With AUTH=token a sign-up answers with a new write token of the new user,
+ * written in the same script as the user: the only time its secret shows.
+ */
 enum api_err
 users_create(struct req *r, void *ctx)
 {
 	struct service *svc = ctx;
 	struct user u = { .created = ts_now() };
+	struct auth_token t, *tok = NULL;
+	struct json_object *o;
 	enum api_err rc;
 
 	id_new(u.id);
 	user_apply(&u, r->fields);
-	if ((rc = ustore_create(svc->store, &u)) == API_OK)
-		req_send_created(r, "/users", u.id, user_to_json(&u));
-	else
+	if (svc->auth.mode == AUTH_MODE_TOKEN) {
+		if (auth_token_mint(&t, u.id, "sign-up", 0, u.created,
+		    TOKEN_DAYS_DEFAULT) == -1) {
+			user_release(&u);
+			return req_fail(r, API_EINTERNAL, "no random bytes for a "
+			    "token");
+		}
+		tok = &t;
+	}
+	if ((rc = ustore_create(svc->store, &u, tok)) == API_OK) {
+		o = user_to_json(&u);
+		if (tok != NULL)
+			jsonx_add_str(o, "token", tok->secret);
+		req_send_created(r, "/users", u.id, o);
+	} else
 		service_fail(svc, r, rc);
+	if (tok != NULL)
+		auth_token_release(tok);
 	user_release(&u);
 	return rc;
 }
@@ -39,7 +60,8 @@ users_get(struct req *r, void *ctx)
 
 	if ((rc = req_path_id(r, "user", id)) != API_OK)
 		return rc;
-	if ((rc = record_get(svc->store, &user_record, id, &u)) == API_OK)
+	if ((rc = record_get(svc->store, &user_record, id, &r->ahead, &u)) ==
+	    API_OK)
 		req_send(r, 200, user_to_json(&u));
 	else
 		service_fail(svc, r, rc);
@@ -125,12 +147,13 @@ users_tasks(struct req *r, void *ctx)
 	 * once, not twice.  The user's answer decides first (an unknown user
 	 * is 404, whatever the task service said).
 	 */
-	record_send(svc->store, &user_record, id);
+	record_send(svc->store, &user_record, id, &r->ahead);
 	if (svc->peer != NULL) {
 		path = tasks_path(svc, id, &q);
 		peer_rc = service_peer_get(svc, r, path, &resp);
 	}
-	if ((rc = record_recv(svc->store, &user_record, id, &u)) != API_OK) {
+	if ((rc = record_recv(svc->store, &user_record, id, &r->ahead, &u)) !=
+	    API_OK) {
 		service_fail(svc, r, rc);
 		goto out;
 	}

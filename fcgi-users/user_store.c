@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tokens.h"
 #include "xmalloc.h"
 
 #define EMAIL_INDEX "users:by_email"
@@ -35,6 +36,10 @@ static struct store_script create_script = { .writes = 1, .words = words,
     "end\n"
     "redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])\n"
     "redis.call('SET', KEYS[1], ARGV[3])\n"
+    "if KEYS[3] then\n"
+    "  redis.call('SET', KEYS[3], ARGV[4])\n"
+    "  redis.call('HSET', KEYS[4], ARGV[5], ARGV[6])\n"
+    "end\n"
     "return 'ok'\n" };
 
 /*
@@ -77,22 +82,38 @@ static struct store_script delete_script = { .writes = 1, .words = words,
     "for _, t in ipairs(redis.call('SMEMBERS', KEYS[3])) do\n"
     "  redis.call('DEL', 'task:' .. t)\n"
     "end\n"
-    "redis.call('DEL', KEYS[3], KEYS[1])\n"
+    "for _, h in ipairs(redis.call('HVALS', KEYS[4])) do\n"
+    "  redis.call('DEL', 'token:' .. h)\n"
+    "end\n"
+    "redis.call('DEL', KEYS[3], KEYS[4], KEYS[1])\n"
     "return 'ok'\n" };
 
 enum api_err
-ustore_create(struct store *st, const struct user *u)
+ustore_create(struct store *st, const struct user *u,
+    const struct auth_token *tok)
 {
 	char *key = record_key(&user_record, u->id);
 	char *email = user_email_key(u->email);
 	char *rec = user_to_record(u);
-	const char *argv[] = { key, EMAIL_INDEX, email, u->id, rec };
+	char *tkey = tok ? auth_token_key(tok->hash) : NULL;
+	char *tindex = tok ? tokens_index_key(u->id) : NULL;
+	const char *argv[] = { key, EMAIL_INDEX, tkey, tindex, email, u->id, rec,
+	    tok ? tok->record : NULL, tok ? tok->id : NULL,
+	    tok ? tok->hash : NULL };
 	enum api_err rc;
 
-	rc = store_run(st, &create_script, 2, 5, argv, NULL);
+	if (tok != NULL)
+		rc = store_run(st, &create_script, 4, 10, argv, NULL);
+	else {
+		const char *plain[] = { key, EMAIL_INDEX, email, u->id, rec };
+
+		rc = store_run(st, &create_script, 2, 5, plain, NULL);
+	}
 	free(key);
 	free(email);
 	free(rec);
+	free(tkey);
+	free(tindex);
 	return rc;
 }
 
@@ -116,11 +137,13 @@ ustore_delete(struct store *st, const char *id)
 {
 	char *key = record_key(&user_record, id);
 	char *tasks = xasprintf("user:%s:tasks", id);
-	const char *argv[] = { key, EMAIL_INDEX, tasks, id };
+	char *tokens = tokens_index_key(id);
+	const char *argv[] = { key, EMAIL_INDEX, tasks, tokens, id };
 	enum api_err rc;
 
-	rc = store_run(st, &delete_script, 3, 4, argv, NULL);
+	rc = store_run(st, &delete_script, 4, 5, argv, NULL);
 	free(key);
 	free(tasks);
+	free(tokens);
 	return rc;
 }

@@ -6,6 +6,8 @@ api_status(enum api_err err)
 	switch (err) {
 	case API_OK:          return 200;
 	case API_EBADJSON:    return 400;
+	case API_EUNAUTH:     return 401;
+	case API_EFORBIDDEN:  return 403;
 	case API_ENOTFOUND:   return 404;
 	case API_EMETHOD:     return 405;
 	case API_ECONFLICT:   return 409;
@@ -39,6 +41,8 @@ api_reason(int status)
 	case 201: return "Created";
 	case 204: return "No Content";
 	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 409: return "Conflict";

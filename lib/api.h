@@ -10,6 +10,8 @@
 enum api_err {
 	API_OK = 0,
 	API_EBADJSON,     /* 400: body is not JSON, or not an object */
+	API_EUNAUTH,      /* 401: no credentials, or credentials refused */
+	API_EFORBIDDEN,   /* 403: credentials that may not do this */
 	API_ENOTFOUND,    /* 404 */
 	API_EMETHOD,      /* 405 */
 	API_ECONFLICT,    /* 409 */

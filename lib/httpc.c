@@ -99,7 +99,7 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 
 enum api_err
 httpc_get(struct httpc *hc, const char *path, const char *request_id,
-    struct httpc_resp *resp)
+    const char *authorization, struct httpc_resp *resp)
 {
 	struct curl_slist *hdrs = NULL;
 	char *url = xasprintf("%s%s", hc->base, path);
@@ -111,6 +111,14 @@ httpc_get(struct httpc *hc, const char *path, const char *request_id,
 		char *h = xasprintf("X-Request-ID: %s", request_id);
 
 		hdrs = curl_slist_append(hdrs, h);
+		free(h);
+	}
+	if (authorization != NULL && *authorization != '\0' &&
+	    strpbrk(authorization, "\r\n") == NULL) {
+		char *h = xasprintf("Authorization: %s", authorization);
+
+		hdrs = curl_slist_append(hdrs, h);
+		explicit_bzero(h, strlen(h));
 		free(h);
 	}
 	hdrs = curl_slist_append(hdrs, "Accept: application/json");

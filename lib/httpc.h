@@ -32,12 +32,14 @@ struct httpc *httpc_new(const char *base, int connect_timeout_ms,
 void httpc_free(struct httpc *hc);
 
 /*
- * GETs base + path_and_query, sending X-Request-ID when request_id is set.
- * Returns API_OK with resp filled for any HTTP status, or an error with the
- * reason in the client.
+ * GETs base + path_and_query, sending X-Request-ID when request_id is set
+ * and Authorization when authorization is (the header's value as it
+ * came).  Returns API_OK with resp filled for any HTTP status, or an error
+ * with the reason in the client.
  */
 enum api_err httpc_get(struct httpc *hc, const char *path_and_query,
-    const char *request_id, struct httpc_resp *resp);
+    const char *request_id, const char *authorization,
+    struct httpc_resp *resp);
 /* The code of the last failure (API_OK before any) and its reason. */
 enum api_err httpc_err(const struct httpc *hc);
 const char *httpc_errstr(const struct httpc *hc);

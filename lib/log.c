@@ -10,6 +10,7 @@
 static const char *log_prog = "?";
 static enum log_level log_max = LOG_LEVEL_INFO;
 static const char *log_reqid;
+static const char *log_caller;
 
 void
 log_init(const char *progname, enum log_level level)
@@ -35,6 +36,12 @@ log_set_request_id(const char *id)
 	log_reqid = id;
 }
 
+void
+log_set_caller(const char *who)
+{
+	log_caller = who;
+}
+
 static void vlog(enum log_level, int, const char *, va_list)
     __attribute__((format(printf, 3, 0)));
 
@@ -48,8 +55,10 @@ vlog(enum log_level level, int errnum, const char *fmt, va_list ap)
 
 	if (level > log_max)
 		return;
-	n = snprintf(line, sizeof(line), "%s[%d] %s%s%s: ", log_prog, (int)getpid(),
-	    tags[level], log_reqid ? " req=" : "", log_reqid ? log_reqid : "");
+	n = snprintf(line, sizeof(line), "%s[%d] %s%s%s%s%s: ", log_prog,
+	    (int)getpid(), tags[level], log_reqid ? " req=" : "",
+	    log_reqid ? log_reqid : "", log_caller ? " caller=" : "",
+	    log_caller ? log_caller : "");
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return;
 	vsnprintf(line + n, sizeof(line) - n, fmt, ap);

@@ -14,6 +14,11 @@ void log_init(const char *progname, enum log_level level);
 int log_level_parse(const char *s);
 /* The request id shown in every later line; NULL clears it.  Not copied. */
 void log_set_request_id(const char *id);
+/*
+ * The caller shown in every later line (a user id, "admin"); NULL clears
+ * it.  Not copied.  Never a token or anything derived from one.
+ */
+void log_set_caller(const char *who);
 
 /* A warning with ": " and strerror(errno) after it, as OpenBSD's log_warn. */
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -24,8 +29,6 @@ void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Logs and exits with status 1. */
 void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-/* Logs and aborts: for what cannot go on, like an allocation that failed. */
-void log_abort(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Logs and aborts: for what cannot go on, like an allocation that failed. */
 void log_abort(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 

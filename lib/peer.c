@@ -15,7 +15,7 @@ service_peer_get(struct service *svc, struct req *r, const char *path,
 	if (svc->peer == NULL)
 		return req_fail(r, API_EUNAVAIL, "%s: this internal pool makes "
 		    "no outbound calls", peer);
-	rc = httpc_get(svc->peer, path, r->request_id, resp);
+	rc = httpc_get(svc->peer, path, r->request_id, r->authorization, resp);
 	switch (rc) {
 	case API_OK:
 		return API_OK;

@@ -12,40 +12,66 @@ record_key(const struct record_kind *k, const char *id)
 	return xasprintf("%s%s", k->prefix, id);
 }
 
+/* 1 if ahead holds the value of key. */
+static int
+is_ahead(const struct record_ahead *ahead, const char *key)
+{
+	return ahead != NULL && ahead->key != NULL &&
+	    strcmp(ahead->key, key) == 0;
+}
+
 void
-record_send(struct store *st, const struct record_kind *k, const char *id)
+record_send(struct store *st, const struct record_kind *k, const char *id,
+    const struct record_ahead *ahead)
 {
 	char *key = record_key(k, id);
 
-	store_get_send(st, key);
+	if (!is_ahead(ahead, key))
+		store_get_send(st, key);
 	free(key);
 }
 
-/* The reply to the GET of key, the record of id, decoded into dst. */
+/* Decodes raw, the record of id under key, into dst. */
+static enum api_err
+decode_key(struct store *st, const struct record_kind *k, const char *key,
+    const char *id, const char *raw, void *dst)
+{
+	if (k->decode(dst, id, raw) == -1)
+		return store_fail(st, API_EBADGATEWAY, "Redis: the record %s is "
+		    "malformed", key);
+	return API_OK;
+}
+
+/* The record of id under key, from ahead or the reply to its GET. */
 static enum api_err
 recv_key(struct store *st, const struct record_kind *k, const char *key,
-    const char *id, void *dst)
+    const char *id, const struct record_ahead *ahead, void *dst)
 {
-	char *value;
+	char *value = NULL;
 	enum api_err rc;
 
 	memset(dst, 0, k->size);
+	if (is_ahead(ahead, key)) {
+		if (ahead->value == NULL)
+			return store_fail(st, API_ENOTFOUND, "%s not found",
+			    k->noun);
+		return decode_key(st, k, key, id, ahead->value, dst);
+	}
 	rc = store_get_recv(st, key, &value);
 	if (rc == API_ENOTFOUND)
 		store_fail(st, rc, "%s not found", k->noun);
-	else if (rc == API_OK && k->decode(dst, id, value) == -1)
-		rc = store_fail(st, API_EBADGATEWAY, "Redis: the record %s is "
-		    "malformed", key);
+	else if (rc == API_OK)
+		rc = decode_key(st, k, key, id, value, dst);
 	free(value);
 	return rc;
 }
 
 enum api_err
 record_recv(struct store *st, const struct record_kind *k, const char *id,
-    void *dst)
+    const struct record_ahead *ahead, void *dst)
 {
 	char *key = record_key(k, id);
-	enum api_err rc = recv_key(st, k, key, id, dst);
+	enum api_err rc = recv_key(st, k, key, id, ahead, dst);
 
 	free(key);
 	return rc;
@@ -53,15 +79,24 @@ record_recv(struct store *st, const struct record_kind *k, const char *id,
 
 enum api_err
 record_get(struct store *st, const struct record_kind *k, const char *id,
-    void *dst)
+    const struct record_ahead *ahead, void *dst)
 {
 	char *key = record_key(k, id);
 	enum api_err rc;
 
-	store_get_send(st, key);
-	rc = recv_key(st, k, key, id, dst);
+	if (!is_ahead(ahead, key))
+		store_get_send(st, key);
+	rc = recv_key(st, k, key, id, ahead, dst);
 	free(key);
 	return rc;
+}
+
+void
+record_ahead_release(struct record_ahead *ahead)
+{
+	free(ahead->key);
+	free(ahead->value);
+	ahead->key = ahead->value = NULL;
 }
 
 char *

@@ -41,17 +41,35 @@ struct record_kind {
     "if not cur then return 'notfound' end\n" \
     "local ok, rec = pcall(cjson.decode, cur)\n"
 
+/*
+ * A record read before its handler ran, in the round trip that looked the
+ * caller's token up (auth_identify()): its key, and its value (NULL when
+ * the key does not exist).  key is NULL when nothing was read ahead.
+ */
+struct record_ahead {
+	char *key;
+	char *value;
+};
+
 /* "<prefix><id>"; caller frees. */
 char *record_key(const struct record_kind *k, const char *id);
 
-/* Reads and decodes the record of id into dst. */
+/*
+ * Reads and decodes the record of id into dst; from ahead (which may be
+ * NULL) without asking Redis again when it holds that record's key.
+ */
 enum api_err record_get(struct store *st, const struct record_kind *k,
-    const char *id, void *dst);
-/* record_get() in two halves (store_send()): the read goes out at once. */
+    const char *id, const struct record_ahead *ahead, void *dst);
+/*
+ * record_get() in two halves (store_send()): the read goes out at once
+ * (unless ahead holds it already).
+ */
 void record_send(struct store *st, const struct record_kind *k,
-    const char *id);
+    const char *id, const struct record_ahead *ahead);
 enum api_err record_recv(struct store *st, const struct record_kind *k,
-    const char *id, void *dst);
+    const char *id, const struct record_ahead *ahead, void *dst);
+/* Frees what ahead holds; it can be reused. */
+void record_ahead_release(struct record_ahead *ahead);
 
 /*
  * Runs sc (store_run()), which answers 'ok' with the record of id it wrote,

@@ -36,6 +36,7 @@ req_begin(struct req *r, FCGX_Request *fx)
 	r->query = FCGX_GetParam("QUERY_STRING", fx->envp);
 	r->content_type = FCGX_GetParam("CONTENT_TYPE", fx->envp);
 	r->request_id = FCGX_GetParam("REQUEST_ID", fx->envp);
+	r->authorization = FCGX_GetParam("HTTP_AUTHORIZATION", fx->envp);
 	r->content_length = parse_length(FCGX_GetParam("CONTENT_LENGTH",
 	    fx->envp));
 	if (r->method == NULL)
@@ -63,6 +64,7 @@ req_end(struct req *r)
 	json_object_put(r->json);
 	for (size_t i = 0; i < r->nparams; i++)
 		free(r->params[i]);
+	record_ahead_release(&r->ahead);
 	r->body = NULL;
 	r->json = NULL;
 	r->nparams = 0;

@@ -14,7 +14,9 @@
 #include <json-c/json.h>
 
 #include "api.h"
+#include "auth.h"
 #include "ids.h"
+#include "record.h"
 #include "validate.h"
 
 #define REQ_MAX_PARAMS 4
@@ -28,6 +30,7 @@ struct req {
 	const char *query;         /* QUERY_STRING, raw */
 	const char *content_type;  /* CONTENT_TYPE, or NULL */
 	const char *request_id;    /* from the gateway; may be NULL */
+	const char *authorization; /* the Authorization header, or NULL */
 	long content_length;       /* 0 when absent, -1 when malformed */
 
 	char *body;                /* after req_read_body(), NUL-terminated */
@@ -37,6 +40,8 @@ struct req {
 	struct field_value fields[REQ_MAX_FIELDS];
 	char *params[REQ_MAX_PARAMS];  /* path parameters, in pattern order */
 	size_t nparams;
+	struct caller caller;      /* who is calling, found by the router */
+	struct record_ahead ahead; /* a record read with the caller's token */
 
 	char headers[1024];        /* extra response header lines */
 	size_t headers_len;

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "jsonx.h"
+#include "log.h"
+#include "timefmt.h"
 #include "xmalloc.h"
 
 int
@@ -101,7 +103,7 @@ router_print(const struct route *routes, size_t n, FILE *fp)
 {
 	static const struct { unsigned flag; const char *name; } names[] = {
 		{ ROUTE_BODY, "body" }, { ROUTE_PARTIAL, "partial" },
-		{ ROUTE_PEER, "peer" },
+		{ ROUTE_PEER, "peer" }, { ROUTE_TOKENS, "tokens" },
 	};
 
 	for (size_t i = 0; i < n; i++) {
@@ -117,18 +119,125 @@ router_print(const struct route *routes, size_t n, FILE *fp)
 	}
 }
 
+/* Fails r with 401 or 403 and the WWW-Authenticate the contract asks. */
+static enum api_err
+refuse(struct req *r, enum api_err err, const char *error)
+{
+	char value[96];
+
+	snprintf(value, sizeof(value), "%s%s%s%s", AUTH_REALM,
+	    error ? ", error=\"" : "", error ? error : "", error ? "\"" : "");
+	req_header(r, "WWW-Authenticate", value);
+	return err;
+}
+
+/*
+ * Who is calling, and whether they may call rt at all: 401 and 403.  The
+ * caller is left in r->caller, and the record rt reads first, if any, in
+ * r->ahead.
+ */
+static enum api_err
+identify(const struct route *rt, struct req *r, const struct router_env *env)
+{
+	const struct auth *a = env->auth;
+	char id[ID_LEN + 1], why[sizeof(r->detail)];
+	enum api_err rc;
+	int invalid;
+
+	if (a->mode == AUTH_MODE_OFF) {
+		r->caller.kind = CALLER_ANYONE;
+		return API_OK;
+	}
+	if (rt->who == WHO_ANYONE) {
+		r->caller.kind = CALLER_NOBODY;
+		return API_OK;
+	}
+	if (rt->ahead != NULL && r->nparams > 0 && id_parse(r->params[0], id))
+		r->ahead.key = record_key(rt->ahead, id);
+	rc = auth_identify(a, env->store, r->authorization, ts_now(),
+	    r->ahead.key, &r->ahead.value, &r->caller, &invalid, why,
+	    sizeof(why));
+	if (rc == API_EUNAUTH) {
+		req_fail(r, rc, "%s", why);
+		return refuse(r, rc, invalid ? "invalid_token" : NULL);
+	}
+	if (rc != API_OK) {
+		record_ahead_release(&r->ahead);
+		return req_fail(r, rc, "%s", store_errstr(env->store));
+	}
+	if (r->ahead.key != NULL && r->caller.kind != CALLER_USER) {
+		/* The admin's token is not in Redis: nothing was read. */
+		record_ahead_release(&r->ahead);
+	}
+	log_set_caller(auth_caller_name(&r->caller));
+	if (r->caller.kind != CALLER_NOBODY)
+		req_header(r, "X-Caller", auth_caller_name(&r->caller));
+	switch (auth_decide(a, rt->who, &r->caller, r->method, NULL)) {
+	case AUTH_ALLOW:
+	case AUTH_HIDDEN:
+		return API_OK;
+	case AUTH_NEED_CREDENTIALS:
+		req_fail(r, API_EUNAUTH, "authentication required: send "
+		    "Authorization: Bearer <token>");
+		return refuse(r, API_EUNAUTH, NULL);
+	case AUTH_INSUFFICIENT:
+		if (rt->who == WHO_SIGNUP && !r->caller.read_only)
+			req_fail(r, API_EFORBIDDEN, "sign-up is closed: only the "
+			    "admin may create users");
+		else
+			req_fail(r, API_EFORBIDDEN, "insufficient scope: a read "
+			    "token may only GET and HEAD");
+		return refuse(r, API_EFORBIDDEN, "insufficient_scope");
+	}
+	return API_OK;
+}
+
+/*
+ * Whether what the request names (the path's user, the body's owner) is
+ * the caller's: if not, it is answered as if it did not exist.
+ */
+static enum api_err
+check_owner(const struct route *rt, struct req *r, const struct router_env *env)
+{
+	const char *owner = NULL;
+
+	switch (rt->who) {
+	case WHO_PATH_USER:
+		owner = r->nparams > 0 ? r->params[0] : "";
+		break;
+	case WHO_BODY_USER:
+		owner = r->fields[rt->owner_field].str;
+		if (owner == NULL)
+			owner = "";
+		break;
+	default:
+		return API_OK;
+	}
+	if (auth_decide(env->auth, rt->who, &r->caller, r->method, owner) !=
+	    AUTH_HIDDEN)
+		return API_OK;
+	if (rt->who == WHO_PATH_USER)
+		return req_fail(r, API_ENOTFOUND, "%s not found",
+		    rt->owner_noun);
+	return req_fail(r, API_EINVALID, "%s: no such %s",
+	    rt->fields[rt->owner_field].name, rt->owner_noun);
+}
+
 void
 router_dispatch(const struct route *routes, size_t n, struct req *r,
-    size_t max_body, void *ctx)
+    const struct router_env *env, void *ctx)
 {
 	const struct route *chosen = NULL;
 	int head = strcmp(r->method, "HEAD") == 0;
+	int tokens = env->auth->mode == AUTH_MODE_TOKEN;
 	char allow[128] = "";
 	enum api_err rc;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct route *rt = &routes[i];
 
+		if ((rt->flags & ROUTE_TOKENS) && !tokens)
+			continue;
 		if (!router_match(rt->pattern, r->path, NULL, NULL))
 			continue;
 		allow_add(allow, sizeof(allow), rt->method);
@@ -157,8 +266,11 @@ router_dispatch(const struct route *routes, size_t n, struct req *r,
 	r->headers_len = 0;
 	r->headers[0] = '\0';
 	router_match(chosen->pattern, r->path, r->params, &r->nparams);
-	rc = (chosen->flags & ROUTE_BODY) ? take_body(chosen, r, max_body) :
-	    API_OK;
+	rc = identify(chosen, r, env);
+	if (rc == API_OK && (chosen->flags & ROUTE_BODY))
+		rc = take_body(chosen, r, env->max_body);
+	if (rc == API_OK)
+		rc = check_owner(chosen, r, env);
 	if (rc == API_OK)
 		rc = chosen->fn(r, ctx);
 	if (rc != API_OK)
@@ -166,4 +278,5 @@ router_dispatch(const struct route *routes, size_t n, struct req *r,
 	else if (r->status == 0)
 		req_send_error(r, req_fail(r, API_EINTERNAL,
 		    "handler sent no response"));
+	log_set_caller(NULL);
 }

@@ -2,10 +2,13 @@
  * router: routes as data.
  *
  * A service declares its endpoints as a table of {method, pattern, handler,
- * flags, body fields}.  router_dispatch() answers 404 (no such path), 405
- * with Allow (path known, method not), OPTIONS, and for routes that take a
- * body 415 (not JSON), 413 (too large), 400 (not a JSON object) and 422 (a
- * field against its spec) before any handler runs: a handler finds the
+ * flags, body fields, who may call it}.  router_dispatch() answers, in the
+ * contract's order and before any handler runs: 404 (no such path), 405
+ * with Allow (path known, method not), OPTIONS; then 401 and 403 from the
+ * route's `who` (auth.h); then for routes that take a body 415 (not JSON),
+ * 413 (too large), 400 (not a JSON object) and 422 (a field against its
+ * spec); then ownership, answered as missing (404, or 422 for an owner
+ * named in the body).  A handler finds the caller in r->caller and the
  * body's fields checked in r->fields.
  */
 #ifndef ROUTER_H
@@ -15,6 +18,8 @@
 #include <stdio.h>
 
 #include "api.h"
+#include "auth.h"
+#include "record.h"
 #include "req.h"
 #include "validate.h"
 
@@ -24,6 +29,7 @@ typedef enum api_err (*route_fn)(struct req *r, void *ctx);
 #define ROUTE_BODY    0x01  /* takes a JSON object body: r->json */
 #define ROUTE_PARTIAL 0x02  /* its required fields may be absent (a merge) */
 #define ROUTE_PEER    0x04  /* its handler calls the other service */
+#define ROUTE_TOKENS  0x08  /* exists with AUTH=token only (404 with off) */
 
 struct route {
 	const char *method;
@@ -33,6 +39,24 @@ struct route {
 	/* The body's fields (ROUTE_BODY), checked into r->fields[0..n). */
 	const struct field_spec *fields;
 	size_t nfields;
+	/* Who may call it (auth.h); WHO_CALLER, the default, asks for
+	 * credentials. */
+	enum auth_who who;
+	/* WHO_PATH_USER, WHO_BODY_USER: the owner's noun in the answer of a
+	 * request on what is not the caller's ("user": 404 "user not
+	 * found"), and for WHO_BODY_USER the field that names the owner. */
+	const char *owner_noun;
+	size_t owner_field;
+	/* The record the handler reads first, keyed by the first path
+	 * parameter: read with the caller's token, in one round trip. */
+	const struct record_kind *ahead;
+};
+
+/* What router_dispatch() needs beside the table and the request. */
+struct router_env {
+	const struct auth *auth;
+	struct store *store;       /* where tokens are looked up */
+	size_t max_body;
 };
 
 /*
@@ -45,11 +69,11 @@ int router_match(const char *pattern, const char *path, char **params,
 
 /* Serves r with the routes table; always sends a response. */
 void router_dispatch(const struct route *routes, size_t n, struct req *r,
-    size_t max_body, void *ctx);
+    const struct router_env *env, void *ctx);
 
 /*
  * Prints the table, one route a line: method, pattern and its flags by name
- * ("body", "partial", "peer"), or "-" for none.  The nginx site is rendered
+ * ("body", "partial", "peer", "tokens"), or "-" for none.  The nginx site is rendered
  * from it (scripts/render-site.sh).
  */
 void router_print(const struct route *routes, size_t n, FILE *fp);

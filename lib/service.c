@@ -11,6 +11,7 @@
 #include "config.h"
 #include "jsonx.h"
 #include "log.h"
+#include "token.h"
 
 struct settings {
 	const char *redis_host;
@@ -24,12 +25,36 @@ struct settings {
 	int http_timeout_ms;
 	int http_connect_timeout_ms;
 	const char *log_level;
+	const char *auth;
+	const char *signup;
+	const char *admin_token_sha256;
 };
 
 static const char *
 env_lookup(const char *name)
 {
 	return getenv(name);
+}
+
+static const char *
+check_auth(const char *v)
+{
+	return strcmp(v, "token") == 0 || strcmp(v, "off") == 0 ? NULL :
+	    "is not token or off";
+}
+
+static const char *
+check_signup(const char *v)
+{
+	return strcmp(v, "open") == 0 || strcmp(v, "closed") == 0 ? NULL :
+	    "is not open or closed";
+}
+
+static const char *
+check_admin_hash(const char *v)
+{
+	return *v == '\0' || token_is_hash(v) ? NULL :
+	    "is not a SHA-256 in hex (64 digits), nor empty";
 }
 
 /*
@@ -63,6 +88,10 @@ load_settings(const struct service_def *def, struct settings *s, int list,
 		    &s->http_connect_timeout_ms, NULL },
 		{ "LOG_LEVEL", CFG_STR, "info", 1, 16, &s->log_level,
 		    config_check_log_level },
+		{ "AUTH", CFG_STR, "token", 1, 8, &s->auth, check_auth },
+		{ "SIGNUP", CFG_STR, "open", 1, 8, &s->signup, check_signup },
+		{ "ADMIN_TOKEN_SHA256", CFG_STR, "", 0, TOKEN_HASH_HEX,
+		    &s->admin_token_sha256, check_admin_hash },
 	};
 
 	if (list) {
@@ -77,12 +106,31 @@ load_settings(const struct service_def *def, struct settings *s, int list,
 static void
 usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s [-e] [-n] [-r] [-I]\n"
+	fprintf(stderr, "usage: %s [-e] [-n] [-r] [-T] [-I]\n"
 	    "  -e  list the environment variables read, and exit\n"
 	    "  -n  check the configuration and exit\n"
 	    "  -r  list the routes with their flags, and exit\n"
+	    "  -T  print a new token (for the admin) and exit\n"
 	    "  -I  internal pool: serve the peer service, no outbound calls\n",
 	    prog);
+}
+
+/*
+ * -T: a new token on standard output, nothing else: the caller stores it
+ * (scripts/admin-token.sh) and sets its SHA-256 as ADMIN_TOKEN_SHA256.
+ */
+static int
+mint_admin_token(void)
+{
+	char tok[TOKEN_LEN + 1];
+
+	if (token_new(tok) == -1) {
+		fprintf(stderr, "cannot read random bytes\n");
+		return 1;
+	}
+	printf("%s\n", tok);
+	explicit_bzero(tok, sizeof(tok));
+	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 /* 1 if fd is a listening socket of the unix domain. */
@@ -99,15 +147,18 @@ listens_on_unix_socket(int fd)
 int
 service_main(int argc, char **argv, const struct service_def *def)
 {
-	struct service svc = { def, NULL, NULL };
+	struct service svc = { def, NULL, NULL, { 0 } };
+	struct router_env env;
 	struct settings s;
 	FCGX_Request fx;
 	struct req r;
 	char err[512];
 	int ch, check_only = 0, internal = 0, unix_listen;
 
-	while ((ch = getopt(argc, argv, "enrI")) != -1) {
+	while ((ch = getopt(argc, argv, "enrTI")) != -1) {
 		switch (ch) {
+		case 'T':
+			return mint_admin_token();
 		case 'e':
 			return load_settings(def, &s, 1, err, sizeof(err));
 		case 'r':
@@ -133,6 +184,11 @@ service_main(int argc, char **argv, const struct service_def *def)
 		return 0;
 	}
 	log_init(def->name, (enum log_level)log_level_parse(s.log_level));
+	svc.auth.mode = strcmp(s.auth, "off") == 0 ? AUTH_MODE_OFF :
+	    AUTH_MODE_TOKEN;
+	svc.auth.signup_open = strcmp(s.signup, "open") == 0;
+	snprintf(svc.auth.admin_hash, sizeof(svc.auth.admin_hash), "%s",
+	    s.admin_token_sha256);
 
 	/* Per-process set-up: this runs after spawn-fcgi/multiwatch forked. */
 	struct store_opts so = {
@@ -155,14 +211,18 @@ service_main(int argc, char **argv, const struct service_def *def)
 		fatalx("FCGX_Init failed");
 	if (FCGX_InitRequest(&fx, 0, 0) != 0)
 		fatalx("FCGX_InitRequest failed");
-	log_info("worker ready (%s pool)", internal ? "internal" : "public");
+	env.auth = &svc.auth;
+	env.store = svc.store;
+	env.max_body = SERVICE_MAX_BODY;
+	log_info("worker ready (%s pool, AUTH=%s%s)", internal ? "internal" :
+	    "public", s.auth, svc.auth.mode == AUTH_MODE_TOKEN &&
+	    svc.auth.admin_hash[0] == '\0' ? ", no admin token set" : "");
 
 	unix_listen = listens_on_unix_socket(0);
 	while (FCGX_Accept_r(&fx) >= 0) {
 		req_begin(&r, &fx);
 		log_set_request_id(r.request_id);
-		router_dispatch(def->routes, def->nroutes, &r, SERVICE_MAX_BODY,
-		    &svc);
+		router_dispatch(def->routes, def->nroutes, &r, &env, &svc);
 		/*
 		 * libfcgi closes a connection with shutdown(), then waits for
 		 * the peer to close its end and reads to EOF: three system

@@ -36,9 +36,12 @@ struct service {
 	const struct service_def *def;
 	struct store *store;
 	struct httpc *peer;        /* NULL in an internal pool */
+	struct auth auth;          /* AUTH, SIGNUP, ADMIN_TOKEN_SHA256 */
 };
 
-/* Runs a worker: `prog [-e] [-n] [-r] [-I]`.  Returns the exit status. */
+/*
+ * Runs a worker: `prog [-e] [-n] [-r] [-T] [-I]`.  Returns the exit status.
+ */
 int service_main(int argc, char **argv, const struct service_def *def);
 
 /*
@@ -57,7 +60,8 @@ enum api_err service_fail(struct service *svc, struct req *r,
 /* Calls to the other service (peer.c). */
 
 /*
- * GETs path from the peer service, passing the request id on.  Returns API_OK
+ * GETs path from the peer service, passing the request id and the
+ * caller's Authorization on (the peer checks them as the gateway's would).  Returns API_OK
  * with resp filled (any status), or fails r with 503/504/502 and a detail
  * naming the peer.
  */

@@ -1,5 +1,6 @@
 #include "validate.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -176,6 +177,7 @@ validate_object(struct json_object *obj, const struct field_spec *specs,
 
 		out[i].present = 0;
 		out[i].str = NULL;
+		out[i].num = 0;
 		if (!json_object_object_get_ex(obj, sp->name, &v)) {
 			if ((sp->flags & FIELD_REQUIRED) && !partial) {
 				snprintf(why, whylen, "%s: field required",
@@ -190,6 +192,23 @@ validate_object(struct json_object *obj, const struct field_spec *specs,
 				continue;
 			snprintf(why, whylen, "%s: must not be null", sp->name);
 			return API_EINVALID;
+		}
+		if (sp->flags & FIELD_INTEGER) {
+			int64_t num = 0;
+
+			/* json-c saturates what does not fit: bounds refuse it. */
+			if (json_object_is_type(v, json_type_int))
+				num = json_object_get_int64(v);
+			if (!json_object_is_type(v, json_type_int) ||
+			    num < (int64_t)sp->min_chars ||
+			    num > (int64_t)sp->max_chars) {
+				snprintf(why, whylen, "%s: must be an integer in "
+				    "%zu..%zu", sp->name, sp->min_chars,
+				    sp->max_chars);
+				return API_EINVALID;
+			}
+			out[i].num = (long)num;
+			continue;
 		}
 		if (!json_object_is_type(v, json_type_string)) {
 			snprintf(why, whylen, "%s: must be a string%s", sp->name,

@@ -19,6 +19,7 @@
 #define FIELD_NOT_BLANK 0x04  /* not only white space */
 #define FIELD_EMAIL     0x08  /* local@domain.tld */
 #define FIELD_MULTILINE 0x10  /* tab, CR and LF allowed; other controls never */
+#define FIELD_INTEGER   0x20  /* a JSON integer in min..max (not chars) */
 
 struct field_spec {
 	const char *name;
@@ -30,6 +31,7 @@ struct field_spec {
 struct field_value {
 	int present;          /* the field was in the object */
 	const char *str;      /* NULL when the value is null; owned by the object */
+	long num;             /* FIELD_INTEGER: the value */
 };
 
 /*

@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
 	build-essential pkg-config
-	libfcgi-dev libhiredis-dev libjson-c-dev libcurl4-openssl-dev uuid-dev
+	libfcgi-dev libhiredis-dev libjson-c-dev libcurl4-openssl-dev uuid-dev libssl-dev
 	libjemalloc-dev
 	nginx-light spawn-fcgi multiwatch libfcgi-bin redis-server redis-tools redis-sentinel
 	bats bats-support bats-assert jq curl procps wrk bc python3

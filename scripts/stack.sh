@@ -40,6 +40,11 @@
 #                  calling pool's size is below the internal pool's
 #                  [auto: the largest caller's size when that holds]
 #   ACCESS_LOG     on | off                               [on]
+#   AUTH           token | off: bearer tokens, or the v1.1 API  [token]
+#   SIGNUP         open | closed: who may POST /users     [open]
+#   ADMIN_TOKEN_SHA256  the admin token's SHA-256; when unset with
+#                  AUTH=token, the token in RUN_DIR/admin-token (made at
+#                  the first start, mode 0600) is the admin's   [none]
 #   WORKER_WRAPPER a command each worker runs under, absolute path
 #                  (/usr/bin/valgrind ...)                [none]
 #   <POOL>_LISTEN  where a pool listens: unix:/path or host:port
@@ -112,6 +117,11 @@ load_config() {
 	*) die "REDIS_APPENDFSYNC: '$REDIS_APPENDFSYNC' is not always or everysec" ;;
 	esac
 	case $ACCESS_LOG in on|off) ;; *) die "ACCESS_LOG: '$ACCESS_LOG' is not on or off" ;; esac
+	AUTH=${AUTH:-token}
+	SIGNUP=${SIGNUP:-open}
+	case $AUTH in token|off) ;; *) die "AUTH: '$AUTH' is not token or off" ;; esac
+	case $SIGNUP in open|closed) ;; *) die "SIGNUP: '$SIGNUP' is not open or closed" ;; esac
+	export AUTH SIGNUP
 	# What the workers read.
 	export REDIS_HOST REDIS_PORT
 	export TASK_BASE=${TASK_BASE:-http://127.0.0.1:$TASKS_PORT}
@@ -120,6 +130,17 @@ load_config() {
 }
 
 pidfile() { echo "$RUN_DIR/pids/$1.pid"; }
+
+# With AUTH=token and no ADMIN_TOKEN_SHA256 given: the admin's token is the
+# one in RUN_DIR/admin-token, made (mode 0600) at the first start.
+admin_token() {
+	local line
+	[[ $AUTH == token && -z ${ADMIN_TOKEN_SHA256:-} ]] || return 0
+	line=$(FCGI_USERS=$BUILD/bin/fcgi-users "$top/scripts/admin-token.sh" \
+		"$RUN_DIR/admin-token") || die "cannot make the admin token"
+	export ADMIN_TOKEN_SHA256=${line#*=}
+	ADMIN_TOKEN_FILE=$RUN_DIR/admin-token
+}
 
 # pool_vars SUFFIX: the variable of that setting of every pool
 # (pool_var, scripts/pools.sh, names one).
@@ -298,6 +319,7 @@ start_one() {
 	nginx) start_nginx ;;
 	*)
 		[[ -n ${POOL_SERVICE[$1]:-} ]] || die "unknown component '$1'"
+		admin_token
 		v=$(pool_var "$1" _WORKERS)
 		start_pool "$1" "$BUILD/bin/fcgi-${POOL_SERVICE[$1]}" "${!v}" \
 		    "${POOL_FLAGS[$1]}" ;;
@@ -363,6 +385,7 @@ STACK_VARS=(RUN_DIR BUILD GATEWAY_PORT USERS_PORT TASKS_PORT REDIS_PORT
 	GATEWAY_ADDR INTERNAL_ADDR REDIS_HOST REDIS_PASSWORD REDIS_APPENDFSYNC
 	$(pool_vars _WORKERS) NGINX_WORKERS
 	INTERNAL_KEEPALIVE RATE_LIMIT RATE_BURST CLIENT_TIMEOUT ACCESS_LOG
+	AUTH SIGNUP ADMIN_TOKEN_SHA256
 	WORKER_WRAPPER TASK_BASE USER_SERVICE_BASE $(pool_vars _LISTEN)
 	$(pool_vars _UPSTREAM) REDIS_SENTINELS)
 
@@ -376,7 +399,8 @@ load_config
 (($#)) && list=("$@") || list=("${COMPONENTS[@]}")
 case $cmd in
 start)
-	for c in "${list[@]}"; do start_one "$c"; done ;;
+	for c in "${list[@]}"; do start_one "$c"; done
+	[[ -z ${ADMIN_TOKEN_FILE:-} ]] || echo "admin token: $ADMIN_TOKEN_FILE" ;;
 stop)
 	for c in $(reverse "${list[@]}"); do stop_one "$c"; done ;;
 status)
@@ -393,7 +417,8 @@ config)
 	# The settings in effect, defaults worked out (the password hidden).
 	for v in "${STACK_VARS[@]}"; do
 		[[ -n ${!v+set} ]] || continue
-		[[ $v == REDIS_PASSWORD && -n ${!v} ]] && { echo "$v=(set)"; continue; }
+		[[ $v == REDIS_PASSWORD || $v == ADMIN_TOKEN_SHA256 ]] &&
+			[[ -n ${!v} ]] && { echo "$v=(set)"; continue; }
 		printf '%s=%s\n' "$v" "${!v}"
 	done ;;
 run)
@@ -401,6 +426,12 @@ run)
 	for c in "${list[@]}"; do start_one "$c"; done
 	echo "up: ${list[*]}; gateway http://$GATEWAY_ADDR:$GATEWAY_PORT" \
 		"(Ctrl-C stops it; logs in $RUN_DIR/logs)"
+	if [[ -n ${ADMIN_TOKEN_FILE:-} ]]; then
+		echo "AUTH=token: the admin's token is in $ADMIN_TOKEN_FILE (mode 0600);" \
+			"send it as 'Authorization: Bearer <token>'"
+	elif [[ $AUTH == off ]]; then
+		echo "AUTH=off: no credentials asked (the v1.1 API)"
+	fi
 	# Wait for the components; a signal interrupts the wait.
 	while :; do sleep 1 & wait $! || true; done ;;
 *)

@@ -6,6 +6,36 @@ load /usr/lib/bats/bats-assert/load.bash
 
 : "${BASE:=http://127.0.0.1:18080}"
 
+# The credentials every request of the suites carries.  With AUTH=token
+# (the default) that is the admin: $ADMIN_TOKEN when set (stacks that
+# share one, as the deployment suites' hosts do), else the token the stack
+# made in $RUN_DIR/admin-token; with AUTH=off, none.  A test sends other
+# credentials by setting AUTHZ to the header's value ("Bearer tm_..."),
+# or none with AUTHZ="".
+admin_token() {
+	if [[ -n ${ADMIN_TOKEN:-} ]]; then
+		echo "$ADMIN_TOKEN"
+	elif [[ -r ${RUN_DIR:-/nonexistent}/admin-token ]]; then
+		cat "$RUN_DIR/admin-token"
+	fi
+}
+
+# curl with the credentials above: every curl of the suites goes through it.
+curl() {
+	local authz
+	if [[ -n ${AUTHZ+set} ]]; then
+		authz=$AUTHZ
+	elif [[ ${AUTH:-token} == token ]]; then
+		authz=$(admin_token)
+		[[ -z $authz ]] || authz="Bearer $authz"
+	fi
+	if [[ -n ${authz:-} ]]; then
+		command curl -H "Authorization: $authz" "$@"
+	else
+		command curl "$@"
+	fi
+}
+
 # req METHOD PATH [BODY [CURL-ARGS...]]: sends a request; sets STATUS, BODY
 # and HEADERS.  A BODY is sent as application/json unless CURL-ARGS set
 # another Content-Type.  BODY "-" sends nothing.

@@ -4,7 +4,10 @@
  * accept wants one), libfcgi accepts and parses as in a worker, and the
  * answer is read back from the records the worker wrote.  Covers the
  * answers the router gives before any handler: 404, 405 with Allow,
- * OPTIONS, 413, 415, 400 and 422 from a route's field specs.
+ * OPTIONS, 413, 415, 400 and 422 from a route's field specs, and with
+ * AUTH=token 401 and 403 from a route's `who`, in the contract's order.
+ * A user's token would need Redis (tests/bats/11-auth.bats has those):
+ * here the store points at a closed port, so such a lookup is a 503.
  */
 #include "unit.h"
 
@@ -44,10 +47,23 @@ echo(struct req *r, void *ctx)
 }
 
 static const struct route routes[] = {
-	{ "GET",   "/things/{id}", echo, 0, NULL, 0 },
-	{ "POST",  "/things",      echo, ROUTE_BODY, fields, 2 },
-	{ "PATCH", "/things/{id}", echo, ROUTE_BODY | ROUTE_PARTIAL, fields, 2 },
+	{ "GET",   "/things/{id}", echo, 0, NULL, 0, .who = WHO_ANYONE },
+	{ "POST",  "/things",      echo, ROUTE_BODY, fields, 2, .who = WHO_ANYONE },
+	{ "PATCH", "/things/{id}", echo, ROUTE_BODY | ROUTE_PARTIAL, fields, 2,
+	    .who = WHO_ANYONE },
+	{ "GET",   "/mine/{id}",   echo, 0, NULL, 0, .who = WHO_PATH_USER,
+	    .owner_noun = "user" },
+	{ "DELETE", "/mine/{id}",  echo, 0, NULL, 0, .who = WHO_PATH_USER,
+	    .owner_noun = "user" },
+	{ "POST",  "/owned",       echo, ROUTE_BODY, fields, 2,
+	    .who = WHO_BODY_USER, .owner_noun = "user", .owner_field = 0 },
+	{ "POST",  "/signup",      echo, ROUTE_BODY, fields, 2, .who = WHO_SIGNUP },
+	{ "GET",   "/any",         echo, 0, NULL, 0, .who = WHO_CALLER },
+	{ "GET",   "/tok",         echo, ROUTE_TOKENS, NULL, 0, .who = WHO_CALLER },
 };
+
+static struct auth auth = { .mode = AUTH_MODE_OFF };
+static struct store *store;
 
 static char sockpath[108];
 static int listen_fd;
@@ -83,8 +99,9 @@ put_pair(unsigned char *p, const char *name, const char *value)
  */
 static char *
 roundtrip(const char *method, const char *path, const char *ct,
-    const char *body)
+    const char *body, const char *authz)
 {
+	struct router_env env = { &auth, store, MAX_BODY };
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	unsigned char begin[8] = { 0, 1, 0, 0, 0, 0, 0, 0 }, params[1024];
 	char len[24], *out = NULL;
@@ -102,6 +119,8 @@ roundtrip(const char *method, const char *path, const char *ct,
 	np += put_pair(params + np, "CONTENT_LENGTH", len);
 	if (ct != NULL)
 		np += put_pair(params + np, "CONTENT_TYPE", ct);
+	if (authz != NULL)
+		np += put_pair(params + np, "HTTP_AUTHORIZATION", authz);
 	put_record(c, 1, begin, 8);
 	put_record(c, 4, params, np);
 	put_record(c, 4, NULL, 0);
@@ -115,8 +134,8 @@ roundtrip(const char *method, const char *path, const char *ct,
 	if (FCGX_Accept_r(&fx) < 0)
 		abort();
 	req_begin(&r, &fx);
-	router_dispatch(routes, sizeof(routes) / sizeof(routes[0]), &r,
-	    MAX_BODY, NULL);
+	router_dispatch(routes, sizeof(routes) / sizeof(routes[0]), &r, &env,
+	    NULL);
 	req_end(&r);
 	FCGX_Finish_r(&fx);
 
@@ -155,13 +174,88 @@ answered(const char *out, int status, const char *want)
 	    (want == NULL || strstr(out, want) != NULL);
 }
 
-#define EXPECT(m, p, ct, b, status, want) do {                       \
-	char *o_ = roundtrip(m, p, ct, b);                           \
+#define EXPECT(m, p, ct, b, status, want) \
+	EXPECT_AS(NULL, m, p, ct, b, status, want)
+#define EXPECT_AS(who, m, p, ct, b, status, want) do {               \
+	char *o_ = roundtrip(m, p, ct, b, who);                      \
 	CHECK(answered(o_, status, want));                           \
 	if (!answered(o_, status, want))                             \
 		printf("# got: %s\n", o_);                           \
 	free(o_);                                                    \
 } while (0)
+
+static void
+auth_tests(const char *json)
+{
+	const char *plain = "WWW-Authenticate: Bearer realm=\"task-manager\"\r\n";
+	const char *invalid = "WWW-Authenticate: Bearer realm=\"task-manager\", "
+	    "error=\"invalid_token\"\r\n";
+	struct store_opts so = { .host = "127.0.0.1", .port = 1,
+	    .timeout_ms = 200 };
+	char admin[TOKEN_LEN + 1], other[TOKEN_LEN + 1], bearer[64], ob[64];
+	char bad[64];
+
+	store = store_new(&so);
+	token_new(admin);
+	token_new(other);
+	snprintf(bearer, sizeof(bearer), "Bearer %s", admin);
+	snprintf(ob, sizeof(ob), "bearer   %s  ", other);
+	/* A well-formed token with one character changed: its checksum fails. */
+	snprintf(bad, sizeof(bad), "Bearer %s", admin);
+	bad[10] = bad[10] == 'a' ? 'b' : 'a';
+
+	TEST("AUTH=off: routes of the token API are not there (404)");
+	EXPECT("GET", "/tok", NULL, NULL, 404, "not found");
+	EXPECT("GET", "/any", NULL, NULL, 200, NULL);
+
+	auth.mode = AUTH_MODE_TOKEN;
+	auth.signup_open = 1;
+	token_hash(admin, strlen(admin), auth.admin_hash);
+
+	TEST("AUTH=token: no credentials is 401 with the plain challenge");
+	handled = 0;
+	EXPECT("GET", "/any", NULL, NULL, 401, plain);
+	EXPECT("GET", "/tok", NULL, NULL, 401, plain);
+	EXPECT_AS("Basic dXNlcjpwdw==", "GET", "/any", NULL, NULL, 401, plain);
+	EXPECT_AS("", "GET", "/any", NULL, NULL, 401, plain);
+	CHECK(handled == 0);
+	TEST("AUTH=token: a malformed token is 401 invalid_token, no lookup");
+	EXPECT_AS("Bearer", "GET", "/any", NULL, NULL, 401, invalid);
+	EXPECT_AS("Bearer tm_short", "GET", "/any", NULL, NULL, 401, invalid);
+	EXPECT_AS(bad, "GET", "/any", NULL, NULL, 401, invalid);
+	CHECK(handled == 0);
+	TEST("AUTH=token: 404 and 405 come before credentials");
+	EXPECT("GET", "/nothing", NULL, NULL, 404, NULL);
+	EXPECT("PUT", "/mine/1", NULL, NULL, 405, "Allow: ");
+	TEST("AUTH=token: credentials come before the body (401, not 422)");
+	EXPECT("POST", "/owned", json, "{\"note\":\"x\"}", 401, plain);
+	EXPECT("POST", "/owned", "text/plain", "x", 401, plain);
+	TEST("AUTH=token: the admin passes every policy");
+	EXPECT_AS(bearer, "GET", "/any", NULL, NULL, 200, NULL);
+	EXPECT_AS(bearer, "GET", "/mine/someone", NULL, NULL, 200, NULL);
+	EXPECT_AS(bearer, "POST", "/owned", json, "{\"name\":\"x\"}", 200,
+	    NULL);
+	EXPECT_AS(bearer, "GET", "/tok", NULL, NULL, 200, NULL);
+	TEST("AUTH=token: the admin's body is still checked (422)");
+	EXPECT_AS(bearer, "POST", "/owned", json, "{\"note\":\"x\"}", 422,
+	    "name");
+	TEST("AUTH=token: open sign-up takes anyone, checks what is sent");
+	EXPECT("POST", "/signup", json, "{\"name\":\"x\"}", 200, NULL);
+	EXPECT_AS("Bearer nope", "POST", "/signup", json, "{\"name\":\"x\"}",
+	    401, invalid);
+	TEST("AUTH=token: closed sign-up takes the admin only");
+	auth.signup_open = 0;
+	EXPECT("POST", "/signup", json, "{\"name\":\"x\"}", 401, plain);
+	EXPECT_AS(bearer, "POST", "/signup", json, "{\"name\":\"x\"}", 200,
+	    NULL);
+	auth.signup_open = 1;
+	TEST("AUTH=token: a user's token is looked up in Redis (down: 503)");
+	EXPECT_AS(ob, "GET", "/any", NULL, NULL, 503, "Redis");
+	TEST("AUTH=token: health-like routes look at nothing");
+	EXPECT("GET", "/things/1", NULL, NULL, 200, NULL);
+	EXPECT_AS("Bearer nope", "GET", "/things/1", NULL, NULL, 200, NULL);
+	store_free(store);
+}
 
 int
 main(void)
@@ -216,6 +310,8 @@ main(void)
 	EXPECT("PATCH", "/things/1", json, "{\"note\":\"n\"}", 200,
 	    "{\"name\":null,\"note_present\":true}");
 	CHECK(handled == 2);
+
+	auth_tests(json);
 
 	close(listen_fd);
 	unlink(sockpath);

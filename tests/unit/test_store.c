@@ -119,7 +119,7 @@ test_scripts(struct store *st)
 static void
 stored(struct store *st, const char *id, struct task *t)
 {
-	CHECK(record_get(st, &task_record, id, t) == API_OK);
+	CHECK(record_get(st, &task_record, id, NULL, t) == API_OK);
 }
 
 static void
@@ -137,9 +137,9 @@ test_task_update(struct store *st)
 	    "\"d\",\"status\":\"pending\",\"createdAt\":"
 	    "\"2026-11-28 04:05:06.123456+00:00\",\"extra\":\"kept\"}");
 	CHECK(ts_parse("2026-11-28 04:05:06.123456+00:00", &created) == 0);
-	v[TASK_F_TITLE] = (struct field_value){ 1, "new" };
+	v[TASK_F_TITLE] = (struct field_value){ 1, "new", 0 };
 	now = created + 5000000;
-	CHECK(tstore_update(st, id, v, now, &t) == API_OK);
+	CHECK(tstore_update(st, id, "", v, now, &t) == API_OK);
 	CHECK_STR(t.title, "new");
 	CHECK_STR(t.description, "d");
 	CHECK_STR(t.status, "pending");
@@ -157,8 +157,8 @@ test_task_update(struct store *st)
 
 	TEST("a clock behind the stored updatedAt still moves it on by 1 us");
 	v[TASK_F_TITLE].present = 0;
-	v[TASK_F_STATUS] = (struct field_value){ 1, "completed" };
-	CHECK(tstore_update(st, id, v, created, &t) == API_OK);
+	v[TASK_F_STATUS] = (struct field_value){ 1, "completed", 0 };
+	CHECK(tstore_update(st, id, "", v, created, &t) == API_OK);
 	CHECK(t.updated == now + 1);
 	CHECK_STR(t.status, "completed");
 	CHECK_STR(t.title, "new");
@@ -168,7 +168,7 @@ test_task_update(struct store *st)
 	set(st, key, "{\"userId\":\"u\",\"title\":\"t\",\"status\":"
 	    "\"pending\",\"createdAt\":\"2028-12-31 23:59:59.999999+00:00\"}");
 	CHECK(ts_parse("2028-12-31 23:59:59.999999+00:00", &created) == 0);
-	CHECK(tstore_update(st, id, v, 0, &t) == API_OK);
+	CHECK(tstore_update(st, id, "", v, 0, &t) == API_OK);
 	CHECK(t.updated == created + 1);
 	task_release(&t);
 	CHECK(store_get_string(st, key, &raw) == API_OK);
@@ -180,8 +180,8 @@ test_task_update(struct store *st)
 	    "\"2024-02-29 12:00:00+00:00\"}");
 	CHECK(ts_parse("2024-02-29 12:00:00+00:00", &created) == 0);
 	v[TASK_F_STATUS].present = 0;
-	v[TASK_F_DESCRIPTION] = (struct field_value){ 1, NULL };
-	CHECK(tstore_update(st, id, v, created - 1, &t) == API_OK);
+	v[TASK_F_DESCRIPTION] = (struct field_value){ 1, NULL, 0 };
+	CHECK(tstore_update(st, id, "", v, created - 1, &t) == API_OK);
 	CHECK(t.updated == created + 1);
 	CHECK(t.description == NULL);
 	CHECK_STR(t.status, "pending");
@@ -191,13 +191,25 @@ test_task_update(struct store *st)
 	CHECK(strstr(raw, "2024-02-29 12:00:00.000001+00:00") != NULL);
 	free(raw);
 
+	TEST("an update with an owner filter of another user is 'not found'");
+	v[TASK_F_TITLE] = (struct field_value){ 1, "theirs", 0 };
+	CHECK(tstore_update(st, id, "00000000-0000-4000-8000-0000000000ff", v,
+	    0, &t) == API_ENOTFOUND);
+	task_release(&t);
+	CHECK(store_get_string(st, key, &raw) == API_OK);
+	CHECK(strstr(raw, "theirs") == NULL);
+	free(raw);
+	CHECK(tstore_update(st, id, "u", v, 0, &t) == API_OK);
+	task_release(&t);
+	v[TASK_F_TITLE].present = 0;
+
 	TEST("an update of a missing or malformed task writes nothing");
-	CHECK(tstore_update(st, "00000000-0000-4000-8000-000000000002", v, 0,
+	CHECK(tstore_update(st, "00000000-0000-4000-8000-000000000002", "", v, 0,
 	    &t) == API_ENOTFOUND);
 	CHECK_STR(store_errstr(st), "task not found");
 	task_release(&t);
 	set(st, key, "[1, 2]");
-	CHECK(tstore_update(st, id, v, 0, &t) == API_EBADGATEWAY);
+	CHECK(tstore_update(st, id, "", v, 0, &t) == API_EBADGATEWAY);
 	task_release(&t);
 	CHECK(store_get_string(st, key, &raw) == API_OK);
 	CHECK_STR(raw, "[1, 2]");
@@ -213,12 +225,16 @@ test_task_update(struct store *st)
 
 		CHECK(store_cmd(st, 4, sadd, NULL, &rep) == API_OK);
 		freeReplyObject(rep);
-		CHECK(tstore_delete(st, id) == API_OK);
+		/* Another owner's delete finds nothing, and removes nothing. */
+		CHECK(tstore_delete(st, id, "someone-else") == API_ENOTFOUND);
+		CHECK(store_get_string(st, key, &raw) == API_OK);
+		free(raw);
+		CHECK(tstore_delete(st, id, "u") == API_OK);
 		CHECK(store_get_string(st, key, &raw) == API_ENOTFOUND);
 		CHECK(store_cmd(st, 2, card, NULL, &rep) == API_OK);
 		CHECK(rep->integer == 1);
 		freeReplyObject(rep);
-		CHECK(tstore_delete(st, id) == API_ENOTFOUND);
+		CHECK(tstore_delete(st, id, "") == API_ENOTFOUND);
 	}
 }
 

@@ -1,0 +1,123 @@
+#include "token.h"
+
+#include <sys/random.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+static const char b62[] =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+static uint32_t
+crc32(const char *s, size_t len)
+{
+	uint32_t c = 0xffffffffu;
+
+	for (size_t i = 0; i < len; i++) {
+		c ^= (unsigned char)s[i];
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+	}
+	return c ^ 0xffffffffu;
+}
+
+/* The checksum of s[0..len) as TOKEN_CHECK base-62 digits. */
+static void
+checksum(const char *s, size_t len, char out[TOKEN_CHECK])
+{
+	uint32_t v = crc32(s, len);
+
+	for (int i = TOKEN_CHECK - 1; i >= 0; i--) {
+		out[i] = b62[v % 62];
+		v /= 62;
+	}
+}
+
+int
+token_new(char out[TOKEN_LEN + 1])
+{
+	unsigned char buf[64];
+	size_t n = 0, have = 0, used = 0;
+
+	memcpy(out, TOKEN_PREFIX, 3);
+	while (n < TOKEN_RANDOM) {
+		if (used == have) {
+			ssize_t got = getrandom(buf, sizeof(buf), 0);
+
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0)
+				return -1;
+			have = (size_t)got;
+			used = 0;
+		}
+		/* 248 = 4 x 62: no digit is likelier than another. */
+		if (buf[used] < 248)
+			out[3 + n++] = b62[buf[used] % 62];
+		used++;
+	}
+	checksum(out, 3 + TOKEN_RANDOM, out + 3 + TOKEN_RANDOM);
+	out[TOKEN_LEN] = '\0';
+	return 0;
+}
+
+int
+token_is_wellformed(const char *s, size_t len)
+{
+	char sum[TOKEN_CHECK];
+
+	if (len != TOKEN_LEN || memcmp(s, TOKEN_PREFIX, 3) != 0)
+		return 0;
+	for (size_t i = 3; i < len; i++)
+		if (!isalnum((unsigned char)s[i]))
+			return 0;
+	checksum(s, 3 + TOKEN_RANDOM, sum);
+	return memcmp(sum, s + 3 + TOKEN_RANDOM, TOKEN_CHECK) == 0;
+}
+
+void
+token_hash(const char *s, size_t len, char out[TOKEN_HASH_HEX + 1])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	if (EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	    mdlen != 32) {
+		/* Nothing can match an all-x digest: not hex. */
+		memset(out, 'x', TOKEN_HASH_HEX);
+		out[TOKEN_HASH_HEX] = '\0';
+		return;
+	}
+	for (unsigned i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+int
+token_is_hash(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return 0;
+	return i == TOKEN_HASH_HEX;
+}
+
+int
+token_hash_equal(const char *a, const char *b)
+{
+	char la[TOKEN_HASH_HEX], lb[TOKEN_HASH_HEX];
+
+	if (!token_is_hash(a) || !token_is_hash(b))
+		return 0;
+	for (size_t i = 0; i < TOKEN_HASH_HEX; i++) {
+		la[i] = (char)tolower((unsigned char)a[i]);
+		lb[i] = (char)tolower((unsigned char)b[i]);
+	}
+	return CRYPTO_memcmp(la, lb, TOKEN_HASH_HEX) == 0;
+}
