@@ -126,7 +126,8 @@ bench: deps all $(B)/bin/ceiling
 install: all
 	@BUILD=$(B) DESTDIR=$(DESTDIR) BINDIR=$(BINDIR) SYSCONFDIR=$(SYSCONFDIR) \
 	    UNITDIR=$(UNITDIR) DOCDIR=$(DOCDIR) RUNSTATEDIR=$(RUNSTATEDIR) \
-	    LOGDIR=$(LOGDIR) NGINX_GROUP=$(NGINX_GROUP) scripts/install.sh
+	    LOGDIR=$(LOGDIR) NGINX_GROUP=$(NGINX_GROUP) \
+	    STATEDIR=$(LOCALSTATEDIR)/lib/task-manager scripts/install.sh
 
 clean:
 	rm -rf build

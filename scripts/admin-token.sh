@@ -19,6 +19,9 @@ if [[ -z $bin ]]; then
 fi
 [[ -x ${bin:-} ]] || { echo "admin-token: fcgi-users not found (set FCGI_USERS)" >&2; exit 1; }
 
+# Two pools starting at once (compose's containers) make one token between them.
+exec 9>>"$file.lock"
+flock 9
 if [[ ! -s $file || $force == 1 ]]; then
 	tmp=$(mktemp "$file.XXXXXX")
 	chmod 600 "$tmp"

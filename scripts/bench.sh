@@ -18,6 +18,12 @@
 #       of its work (pool sizes as the users' gateway and internal pools)
 #   c4w the same with one SET for the GET, a POST with a task's body: the
 #       hops of a task create
+# The stack runs with AUTH=token (the default): every request carries the
+# token of the user whose data it names (tests/load/seed.py keeps each
+# user's sign-up token).  A second set of pools and an nginx with AUTH=off
+# (ports 19180/19105/19102, runtime folder bench-run-off, the same Redis
+# and data) serves get_user_off and create_task_off: the same requests
+# without credentials, for the cost of authentication in the same run.
 # Rounds are interleaved (every scenario once per round) and each figure is
 # the median over the rounds.  CPU per request is the server side's: nginx,
 # every worker and Redis, from /proc, over the requests wrk completed.
@@ -41,7 +47,16 @@ out=build/bench
 mkdir -p "$out"
 base=http://127.0.0.1:$GATEWAY_PORT
 
+OFF_DIR=$top/bench-run-off
+OFF_PORT=19180
+# off_stack start|stop: the pools and nginx with AUTH=off, on the bench's Redis.
+off_stack() {
+	RUN_DIR=$OFF_DIR GATEWAY_PORT=$OFF_PORT USERS_PORT=19105 TASKS_PORT=19102 \
+	    AUTH=off "$stack" "$1" users-internal tasks-internal users tasks nginx
+}
+
 cleanup() {
+	off_stack stop >/dev/null 2>&1 || true
 	for f in "$RUN_DIR"/pids/ceiling-*.pid; do
 		[[ -s $f ]] && kill -TERM "$(<"$f")" 2>/dev/null
 		rm -f "$f"
@@ -50,7 +65,7 @@ cleanup() {
 }
 trap cleanup EXIT
 cleanup
-rm -rf "$RUN_DIR"
+rm -rf "$RUN_DIR" "$OFF_DIR"
 
 # The stack's sizes, for the ceilings' pools and the table's footer.
 conf() { "$stack" config | sed -n "s/^$1=//p"; }
@@ -106,6 +121,7 @@ server {
 }
 CONF
 "$stack" start nginx >/dev/null
+off_stack start >/dev/null
 redis-cli -p "$REDIS_PORT" SET bench:ceiling '{"name":"x","email":"x@example.com","createdAt":"2026-11-28 04:05:06.123456+00:00"}' >/dev/null
 
 echo "seeding 200 users with 20 tasks each, and 10 users for creates"
@@ -117,7 +133,7 @@ export USERS_FILE=$out/users TASKS_FILE=$out/tasks SINK_FILE=$out/sink-users
 # Server-side CPU ticks: every recorded component and its children.
 server_pids() {
 	local f pid
-	for f in "$RUN_DIR"/pids/*.pid; do
+	for f in "$RUN_DIR"/pids/*.pid "$OFF_DIR"/pids/*.pid; do
 		pid=$(<"$f")
 		echo "$pid"
 		pgrep -P "$pid" || true
@@ -146,6 +162,7 @@ tck=$(getconf CLK_TCK)
 measure() {
 	local name=$1 url=$base t0 t1 line
 	[[ $name == c[1-4]* ]] && url=http://127.0.0.1:$CEIL_PORT
+	[[ $name == *_off ]] && url=http://127.0.0.1:$OFF_PORT
 	t0=$(cpu_ticks)
 	line=$(SCENARIO=$name wrk -t1 -c"$CONNS" -d"${SECS}s" --timeout 5s \
 		-s tests/load/bench.lua "$url" | grep '^result')
@@ -161,7 +178,8 @@ measure() {
 # BENCH_SCENARIOS narrows a run to some scenarios (c3 is always measured:
 # every ratio is to it); BENCH_EVERYSEC lists the writes measured again
 # with appendfsync everysec ("" for none).
-SCENARIOS=(c1 c2 c3 c3d c3p c4r c4w get_user get_task list_tasks aggregate create_task update_task mixed)
+SCENARIOS=(c1 c2 c3 c3d c3p c4r c4w get_user get_user_off get_task list_tasks aggregate
+	create_task create_task_off update_task mixed)
 if [[ -n ${BENCH_SCENARIOS:-} ]]; then
 	SCENARIOS=(c3)
 	for s in $BENCH_SCENARIOS; do [[ $s == c3 ]] || SCENARIOS+=("$s"); done
@@ -208,6 +226,7 @@ c3_cpu=$(col c3 6)
 		c4r) label="ceiling 4r: c3d asking another c3 over HTTP" ;;
 		c4w) label="ceiling 4w: the same with a SET, POST" ;;
 		*_everysec) label="${s%_everysec}, appendfsync everysec" ;;
+		*_off) label="${s%_off}, AUTH=off" ;;
 		esac
 		awk -v l="$label" -v rps="$rps" -v c3="$c3_rps" -v p50="$p50" -v p99="$p99" \
 			-v mx="$mx" -v bad="$bad" -v cpu="$cpu" -v c3cpu="$c3_cpu" \
@@ -230,5 +249,13 @@ rss=$(paste "$out/rss-start" "$out/rss-end" | awk '{r = $2 / $1; if (r > m) m = 
 	echo "Worker RSS, largest end/start ratio over all $(wc -l <"$out/rss-start") workers" \
 		"after the whole run: $rss (start kB: $(paste -sd' ' "$out/rss-start");" \
 		"end kB: $(paste -sd' ' "$out/rss-end"))."
+	# The cost of authentication: each scenario against its AUTH=off twin,
+	# medians of the same interleaved rounds.
+	for s in get_user create_task; do
+		[[ -s $out/$s && -s $out/${s}_off ]] || continue
+		awk -v s="$s" -v a="$(col "$s" 1)" -v o="$(col "${s}_off" 1)" 'BEGIN {
+			printf "AUTH=token against AUTH=off, %s: %.2fx (%.0f / %.0f requests/s).\n",
+				s, a / o, a, o }'
+	done
 } >>"$out/table.md"
 cat "$out/table.md"

@@ -1,5 +1,8 @@
 -- Walks the whole key space and returns every inconsistency found between
--- records and indexes (an empty list when all is well).  For tests and
+-- records and indexes (an empty list when all is well): tasks and their
+-- users' sets, users and the e-mail index, tokens and their users' hashes
+-- (no token of a missing user, no hash entry without its token).  Names
+-- a token by its owner and id, never by its key (the key holds its hash).  For tests and
 -- operators: it uses KEYS, so it blocks Redis while it runs.
 local problems = {}
 local function bad(msg) problems[#problems + 1] = msg end
@@ -38,6 +41,20 @@ for _, k in ipairs(redis.call('KEYS', 'user:*')) do
         bad(k .. ': names task ' .. tid .. ' of another user')
       end
     end
+  elseif string.match(k, '^user:([^:]+):tokens$') then
+    local owner = string.match(k, '^user:([^:]+):tokens$')
+    if redis.call('EXISTS', 'user:' .. owner) == 0 then
+      bad(k .. ': tokens of a user that does not exist')
+    end
+    local entries = redis.call('HGETALL', k)
+    for i = 1, #entries, 2 do
+      local rec = decode(redis.call('GET', 'token:' .. entries[i + 1]) or '')
+      if not rec then
+        bad(k .. ': names token ' .. entries[i] .. ', which does not exist')
+      elseif rec.owner ~= owner or rec.id ~= entries[i] then
+        bad(k .. ': token ' .. entries[i] .. ' is recorded as another')
+      end
+    end
   elseif string.match(k, '^user:[^:]+$') then
     local rec = decode(redis.call('GET', k))
     if not rec or type(rec.email) ~= 'string' then
@@ -45,6 +62,22 @@ for _, k in ipairs(redis.call('KEYS', 'user:*')) do
     elseif redis.call('HGET', 'users:by_email', string.lower(rec.email)) ~=
         string.sub(k, 6) then
       bad(k .. ': its email is not indexed to it')
+    end
+  end
+end
+
+for _, k in ipairs(redis.call('KEYS', 'token:*')) do
+  local hash = string.sub(k, 7)
+  local rec = decode(redis.call('GET', k))
+  if not rec or type(rec.owner) ~= 'string' or type(rec.id) ~= 'string' then
+    bad('a token record is malformed')
+  else
+    local who = 'token ' .. rec.id .. ' of user ' .. rec.owner
+    if redis.call('EXISTS', 'user:' .. rec.owner) == 0 then
+      bad(who .. ': its user does not exist')
+    end
+    if redis.call('HGET', 'user:' .. rec.owner .. ':tokens', rec.id) ~= hash then
+      bad(who .. ': missing from user:' .. rec.owner .. ':tokens')
     end
   end
 end

@@ -11,6 +11,8 @@
 #   DOCDIR         DEPLOYMENT.md and the API description
 #   RUNSTATEDIR    where the pools' sockets are made (RUNSTATEDIR/task-manager)
 #   LOGDIR         nginx's access logs for the API
+#   STATEDIR       the admin token made at the first install (admin-token,
+#                  mode 0600, in a folder of mode 0700)
 #   NGINX_GROUP    the group nginx's workers run as: it may use the sockets
 #   GATEWAY_PORT USERS_PORT TASKS_PORT GATEWAY_ADDR INTERNAL_ADDR
 #   BUILD          where the binaries were built
@@ -23,7 +25,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/pools.sh"
 pools_read
 : "${BINDIR:?}" "${SYSCONFDIR:?}" "${UNITDIR:?}" "${DOCDIR:?}" \
-  "${RUNSTATEDIR:?}" "${LOGDIR:?}" "${BUILD:?}"
+  "${RUNSTATEDIR:?}" "${LOGDIR:?}" "${BUILD:?}" "${STATEDIR:?}"
 DESTDIR=${DESTDIR:-}
 NGINX_GROUP=${NGINX_GROUP:-www-data}
 export GATEWAY_PORT=${GATEWAY_PORT:-8080} USERS_PORT=${USERS_PORT:-8005} \
@@ -34,7 +36,8 @@ export GATEWAY_PORT=${GATEWAY_PORT:-8080} USERS_PORT=${USERS_PORT:-8005} \
 subst() {
 	sed -e "s|@BINDIR@|$BINDIR|g" -e "s|@SYSCONFDIR@|$SYSCONFDIR|g" \
 	    -e "s|@DOCDIR@|$DOCDIR|g" -e "s|@RUNSTATEDIR@|$RUNSTATEDIR|g" \
-	    -e "s|@NGINX_GROUP@|$NGINX_GROUP|g" \
+	    -e "s|@NGINX_GROUP@|$NGINX_GROUP|g" -e "s|@STATEDIR@|$STATEDIR|g" \
+	    -e "s|@ADMIN_TOKEN_SHA256@|${ADMIN_TOKEN_SHA256:-}|g" \
 	    -e "s|@USERS_PORT@|$USERS_PORT|g" -e "s|@TASKS_PORT@|$TASKS_PORT|g" "$@"
 }
 
@@ -48,6 +51,18 @@ put() {
 for svc in users tasks; do
 	install -D -m 0755 "$BUILD/bin/fcgi-$svc" "$DESTDIR$BINDIR/fcgi-$svc"
 done
+install -D -m 0755 "$top/scripts/admin-token.sh" "$DESTDIR$BINDIR/task-manager-admin-token"
+
+# The admin token, at the first install only (when the environment file
+# that would hold its hash is not there yet): the token in STATEDIR, its
+# SHA-256 in the environment file.
+if [[ ! -e $DESTDIR$SYSCONFDIR/default/task-manager ]]; then
+	install -d -m 0700 "$DESTDIR$STATEDIR"
+	line=$(FCGI_USERS=$BUILD/bin/fcgi-users "$top/scripts/admin-token.sh" \
+		"$DESTDIR$STATEDIR/admin-token")
+	export ADMIN_TOKEN_SHA256=${line#*=}
+	echo "install: the admin token is in $DESTDIR$STATEDIR/admin-token"
+fi
 
 # nginx: the site in conf.d/ (Debian's nginx.conf includes conf.d/*.conf in
 # its http block), the two files it includes beside it.

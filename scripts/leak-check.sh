@@ -24,18 +24,27 @@ if ! "$stack" start >/dev/null; then
 	exit 1
 fi
 trap '"$stack" stop >/dev/null' EXIT
+# Users signed up as a client would: with AUTH=token each then sends its
+# own token (a token lookup, and its last use written, on every request).
 users=""
 for i in 1 2 3 4; do
-	id=$(curl -s -XPOST -H 'Content-Type: application/json' \
-		-d "{\"name\":\"leak $i\",\"email\":\"leak$i-$RANDOM$RANDOM@example.com\"}" "$base/users" | jq -r .id)
-	users+="$id "
+	users+=$(curl -s -XPOST -H 'Content-Type: application/json' \
+		-d "{\"name\":\"leak $i\",\"email\":\"leak$i-$RANDOM$RANDOM@example.com\"}" \
+		"$base/users" | jq -r 'if .token then .id + "=" + .token else .id end')" "
 done
-# Bad inputs too: error paths must not leak either.
+# Refused credentials too.
+curl -s -o /dev/null -H 'Authorization: Bearer tm_nope' "$base/users/${users%%=*}"
+curl -s -o /dev/null -H "Authorization: Bearer $("$BUILD/bin/fcgi-users" -T)" "$base/users/${users%%=*}"
+# Bad inputs too: error paths must not leak either (with a user's token,
+# when there is one, so that they get past the credentials).
+first=${users%% *}
+authz=()
+[[ $first == *=* ]] && authz=(-H "Authorization: Bearer ${first#*=}")
 for body in '{bad' '[]' '{"name":1}' "{\"name\":\"x\",\"email\":\"no\"}"; do
-	curl -s -o /dev/null -XPOST -H 'Content-Type: application/json' -d "$body" "$base/users"
-	curl -s -o /dev/null -XPOST -H 'Content-Type: application/json' -d "$body" "$base/tasks"
+	curl -s -o /dev/null "${authz[@]}" -XPOST -H 'Content-Type: application/json' -d "$body" "$base/users"
+	curl -s -o /dev/null "${authz[@]}" -XPOST -H 'Content-Type: application/json' -d "$body" "$base/tasks"
 done
-curl -s -o /dev/null "$base/tasks?userId=x&limit=%zz"
+curl -s -o /dev/null "${authz[@]}" "$base/tasks?userId=x&limit=%zz"
 out=$(USERS=$users wrk -t1 -c4 -d15s -s tests/load/mixed.lua "$base" 2>&1)
 reqs=$(awk '/^requests/ {print $2}' <<<"$out")
 non2xx=$(awk '/^requests/ {print $4}' <<<"$out")

@@ -3,13 +3,18 @@
 #
 # 1. the C unit tests given;
 # 2. a stack of the release build on test ports (its own runtime folder and
-#    Redis, so a running `make run` is not disturbed): every bats suite
-#    through the gateway, then a Redis consistency check;
+#    Redis, so a running `make run` is not disturbed) with AUTH=token, the
+#    default: every bats suite through the gateway as the admin (the
+#    helpers add its token to every request; tests/bats/11-auth.bats sends
+#    every other kind of credentials), then a Redis consistency check;
 # 3. the deployment suites (tests/deploy: install and systemd units,
 #    scale-out, Redis Sentinel), once, on the release build: each starts
 #    the servers it needs on ports of its own;
 # 4. with SAN_BUILD set: the same suites again against that build
-#    (AddressSanitizer + UBSan), failing on any sanitizer report;
+#    (AddressSanitizer + UBSan), failing on any sanitizer report, with
+#    AUTH=off: the v1.1 contract, without credentials.  Each mode runs
+#    every suite once, on one build each: the code of the two builds is the
+#    same, and a third pass would cost 6 minutes of the 25;
 # 5. with FUZZ_BIN set: a short pass of each fuzz target;
 # 6. with LEAK_CHECK=1: one worker under valgrind through mixed requests;
 # 7. with BENCH_SMOKE=1: `make bench`'s script for one short round, which
@@ -63,10 +68,11 @@ export REDIS_HOST=127.0.0.1
 export BASE="http://127.0.0.1:$GATEWAY_PORT"
 export STACK="$top/scripts/stack.sh"
 
-# suites LABEL BUILD RUN_DIR: a fresh stack of BUILD, every suite against it.
+# suites LABEL BUILD RUN_DIR AUTH: a fresh stack of BUILD, every suite
+# against it.
 suites() {
 	local label=$1
-	export BUILD=$2 RUN_DIR=$3
+	export BUILD=$2 RUN_DIR=$3 AUTH=$4
 	echo "== $label: starting the test stack in $RUN_DIR"
 	"$STACK" stop >/dev/null 2>&1
 	rm -rf "$RUN_DIR"
@@ -97,20 +103,26 @@ suites() {
 }
 
 RELEASE_BUILD=${BUILD:-build/release}
-suites release "$RELEASE_BUILD" "${TEST_RUN_DIR:-$top/test-run}"
+suites release "$RELEASE_BUILD" "${TEST_RUN_DIR:-$top/test-run}" token
 
 if [[ ${DEPLOY_TESTS:-1} == 1 ]]; then
 	echo "== deployment suites (tests/deploy)"
 	export TOP=$top BUILD=$RELEASE_BUILD DEPLOY_DIR=$top/test-run-deploy
 	mkdir -p "$DEPLOY_DIR"
+	# One admin token for every stack of these suites, as the machines of
+	# one deployment share one (scale-out: the pools of three "hosts").
+	ADMIN_TOKEN=$("$RELEASE_BUILD/bin/fcgi-users" -T)
+	ADMIN_TOKEN_SHA256=$(printf %s "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
+	export ADMIN_TOKEN ADMIN_TOKEN_SHA256
 	count_tap < <(bats --formatter tap tests/deploy 2>&1 | sed "s/^\(not \)\{0,1\}ok [0-9]* /&[deploy] /")
+	unset ADMIN_TOKEN ADMIN_TOKEN_SHA256
 fi
 
 if [[ -n ${SAN_BUILD:-} ]]; then
 	# Leaks are reported when a worker exits (each pool stop in the suites).
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=0
 	export UBSAN_OPTIONS=print_stacktrace=1
-	suites asan+ubsan "$SAN_BUILD" "$top/test-run-san"
+	suites asan+ubsan "$SAN_BUILD" "$top/test-run-san" off
 	unset ASAN_OPTIONS UBSAN_OPTIONS
 fi
 
@@ -121,12 +133,12 @@ fi
 
 if [[ ${LEAK_CHECK:-0} == 1 ]]; then
 	echo "== valgrind leak check"
-	count_tap < <(LEAK_BUILD=$RELEASE_BUILD scripts/leak-check.sh)
+	count_tap < <(AUTH=token LEAK_BUILD=$RELEASE_BUILD scripts/leak-check.sh)
 fi
 
 if [[ ${BENCH_SMOKE:-0} == 1 ]]; then
 	echo "== the benchmark, one round of 1s"
-	table=$(BUILD=$RELEASE_BUILD BENCH_SECONDS=1 BENCH_ROUNDS=1 scripts/bench.sh 2>&1)
+	table=$(AUTH=token BUILD=$RELEASE_BUILD BENCH_SECONDS=1 BENCH_ROUNDS=1 scripts/bench.sh 2>&1)
 	rc=$?
 	# The table's rows: scenario, requests/s, ..., non-2xx (the 7th column).
 	rows=$(awk -F' *[|] *' '/^[|] [a-z]/ && $2 != "scenario"' <<<"$table")

@@ -7,7 +7,13 @@ setup() { load ../helpers; }
 	email=$(uniq_email)
 	req POST /users "{\"name\":\"Grace\",\"email\":\"$email\",\"id\":\"mine\",\"created_at\":\"1999-01-01T00:00:00Z\",\"extra\":1}"
 	expect_status 201
-	assert_equal "$(jq -r 'keys_unsorted | sort | join(",")' <<<"$BODY")" "created_at,email,id,name"
+	# With AUTH=token the sign-up answer adds the new user's token.
+	if [[ ${AUTH:-token} == token ]]; then
+		assert_equal "$(jq -r 'keys_unsorted | sort | join(",")' <<<"$BODY")" "created_at,email,id,name,token"
+		[[ $(jq -r .token <<<"$BODY") =~ ^tm_[A-Za-z0-9_]{32,}$ ]]
+	else
+		assert_equal "$(jq -r 'keys_unsorted | sort | join(",")' <<<"$BODY")" "created_at,email,id,name"
+	fi
 	id=$(jq -r .id <<<"$BODY")
 	[[ $id =~ $UUID_RE ]]
 	[[ $(jq -r .created_at <<<"$BODY") =~ $TS_RE ]]

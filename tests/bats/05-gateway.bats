@@ -165,9 +165,20 @@ setup() { load ../helpers; }
 	[[ -f $spec ]]
 	uid=$(new_user)
 	tid=$(new_task "$uid")
-	n=0
-	while read -r method path; do
-		p=${path//\{userId\}/$uid}
+	n=0 tokens=0
+	if [[ ${AUTH:-token} == token ]]; then
+		req POST "/users/$uid/tokens" '{"name":"openapi"}'
+		expect_status 201
+		kid=$(jq -r .id <<<"$BODY")
+	fi
+	while read -r method path _; do
+		# The token routes exist with AUTH=token only (404 with off).
+		if [[ $path == */tokens* ]]; then
+			[[ ${AUTH:-token} == token ]] || continue
+			tokens=$((tokens + 1))
+		fi
+		p=${path//\{tokenId\}/${kid:-}}
+		p=${p//\{userId\}/$uid}
 		p=${p//\{id\}/$( [[ $path == /users* ]] && echo "$uid" || echo "$tid")}
 		[[ $path == /tasks && $method == GET ]] && p="/tasks?userId=$uid"
 		case $method in
@@ -182,7 +193,8 @@ setup() { load ../helpers; }
 		}
 		n=$((n + 1))
 	done < <(awk '/^  \/[^ ]*:$/ { sub(":$", "", $1); path = $1 }
-		/^    (get|post|put|patch|delete):/ { m = toupper($1); sub(":", "", m); print m, path }' "$spec" |
-		sort -k1,1r -k2,2)   # DELETEs last, the task's before its user's
+		/^    (get|post|put|patch|delete):/ { m = toupper($1); sub(":", "", m); print m, path, length(path) }' "$spec" |
+		sort -k1,1r -k3,3nr -k2,2)   # DELETEs last: the token's, the task's, the user's
 	((n >= 14))
+	[[ ${AUTH:-token} == off ]] || ((tokens == 3))
 }

@@ -44,6 +44,32 @@ unit_value() {
 	sed -n "s/^$2=//p" "$UNITS/$1"
 }
 
+@test "make install: AUTH=token, the admin token made once, 0600, its hash alone in the env file" {
+	tokfile=$PFX/var/lib/task-manager/admin-token
+	run stat -c '%a %U' "$tokfile"
+	assert_output "600 $(id -un)"
+	run stat -c '%a' "$(dirname "$tokfile")"
+	assert_output 700
+	tok=$(<"$tokfile")
+	[[ $tok =~ ^tm_[A-Za-z0-9]{38}$ ]]
+	hash=$(printf %s "$tok" | sha256sum | cut -c1-64)
+	grep -qx "ADMIN_TOKEN_SHA256=$hash" "$ETC/default/task-manager"
+	grep -qx "AUTH=token" "$ETC/default/task-manager"
+	grep -qx "SIGNUP=open" "$ETC/default/task-manager"
+	! grep -rqF "$tok" "$ETC"
+	# A second install keeps the token and the file that holds its hash.
+	make -C "$TOP" --no-print-directory install PREFIX="$PFX" RUNSTATEDIR="$D/run" \
+	    GATEWAY_PORT=18280 USERS_PORT=18205 TASKS_PORT=18202 >/dev/null 2>&1
+	assert_equal "$(<"$tokfile")" "$tok"
+	grep -qx "ADMIN_TOKEN_SHA256=$hash" "$ETC/default/task-manager"
+	# The documented command mints a new one on demand.
+	run "$PFX/bin/task-manager-admin-token" -f "$D/new-admin-token"
+	assert_success
+	[[ $output =~ ^ADMIN_TOKEN_SHA256=[0-9a-f]{64}$ ]]
+	[[ ${output#*=} == $(printf %s "$(<"$D/new-admin-token")" | sha256sum | cut -c1-64) ]]
+	[[ ${output#*=} != "$hash" ]]
+}
+
 @test "make install with DESTDIR stages every file with final paths inside" {
 	stage=$D/stage
 	run make -C "$TOP" --no-print-directory install DESTDIR="$stage" PREFIX=/usr
@@ -180,6 +206,8 @@ CONF
 	for i in $(seq 100); do curl -fs -o /dev/null http://127.0.0.1:18280/health && break; sleep 0.05; done
 
 	BASE=http://127.0.0.1:18280
+	# The admin's token, as the first install made it (AUTH=token).
+	ADMIN_TOKEN=$(<"$PFX/var/lib/task-manager/admin-token")
 	# The workers run as the unprivileged user, the socket is nginx's group.
 	for p in users users-internal tasks tasks-internal; do
 		run stat -c '%G %a' "$D/run/task-manager/$p.sock"

@@ -95,8 +95,9 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"userId":"$uid","title":"under load"}'
 LUA
-	wrk -t1 -c64 -d8s "$BASE/users/$uid/tasks" >"$D/wrk-aggregate.txt" &
-	wrk -t1 -c64 -d8s -s "$D/create.lua" "$BASE/tasks" >"$D/wrk-create.txt" &
+	authz="Authorization: Bearer $(admin_token)"
+	wrk -t1 -c64 -d8s -H "$authz" "$BASE/users/$uid/tasks" >"$D/wrk-aggregate.txt" &
+	wrk -t1 -c64 -d8s -H "$authz" -s "$D/create.lua" "$BASE/tasks" >"$D/wrk-create.txt" &
 	sleep 1
 	slow=0 bad=0 n=0
 	for i in $(seq 15); do

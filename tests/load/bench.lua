@@ -4,12 +4,25 @@
 -- read scenarios measure the same lists in every round.  done() prints
 -- one line the bench script parses:
 --   result requests=N non2xx=N seconds=S p50_us=N p99_us=N max_us=N
+-- Each line of those files is an id and the token of its user ("-" for
+-- none): a request goes with the token of the user whose data it names,
+-- as that user's client would send it.  A scenario named NAME_off is NAME
+-- sent without credentials (to the stack with AUTH=off).
 local scenario = os.getenv("SCENARIO") or "get_user"
+local with_auth = true
+if scenario:sub(-4) == "_off" then
+  scenario = scenario:sub(1, -5)
+  with_auth = false
+end
 
 local function lines(path)
   local t = {}
   if path then
-    for l in io.lines(path) do t[#t + 1] = l end
+    for l in io.lines(path) do
+      local id, tok = l:match("^(%S+)%s*(%S*)$")
+      if tok == "" or tok == "-" or not with_auth then tok = nil end
+      t[#t + 1] = { id = id, tok = tok }
+    end
   end
   return t
 end
@@ -27,6 +40,14 @@ end
 
 local function pick(t) return t[(n % #t) + 1] end
 
+-- The headers of a request on row (a picked line), with a JSON body or not.
+local function hdrs(row, body)
+  local h = {}
+  if body then h["Content-Type"] = "application/json" end
+  if row.tok then h["Authorization"] = "Bearer " .. row.tok end
+  return h
+end
+
 local builders = {
   c1 = function() return wrk.format("GET", "/c1") end,
   c2 = function() return wrk.format("GET", "/c2") end,
@@ -36,22 +57,32 @@ local builders = {
   c4r = function() return wrk.format("GET", "/c4r") end,
   c4w = function()
     return wrk.format("POST", "/c4w", json,
-      '{"userId":"' .. pick(sinks) .. '","title":"bench ' .. n .. '"}')
+      '{"userId":"' .. pick(sinks).id .. '","title":"bench ' .. n .. '"}')
   end,
-  get_user = function() return wrk.format("GET", "/users/" .. pick(users)) end,
-  get_task = function() return wrk.format("GET", "/tasks/" .. pick(tasks)) end,
+  get_user = function()
+    local u = pick(users)
+    return wrk.format("GET", "/users/" .. u.id, hdrs(u))
+  end,
+  get_task = function()
+    local t = pick(tasks)
+    return wrk.format("GET", "/tasks/" .. t.id, hdrs(t))
+  end,
   list_tasks = function()
-    return wrk.format("GET", "/tasks?userId=" .. pick(users))
+    local u = pick(users)
+    return wrk.format("GET", "/tasks?userId=" .. u.id, hdrs(u))
   end,
   aggregate = function()
-    return wrk.format("GET", "/users/" .. pick(users) .. "/tasks")
+    local u = pick(users)
+    return wrk.format("GET", "/users/" .. u.id .. "/tasks", hdrs(u))
   end,
   create_task = function()
-    return wrk.format("POST", "/tasks", json,
-      '{"userId":"' .. pick(sinks) .. '","title":"bench ' .. n .. '"}')
+    local u = pick(sinks)
+    return wrk.format("POST", "/tasks", hdrs(u, true),
+      '{"userId":"' .. u.id .. '","title":"bench ' .. n .. '"}')
   end,
   update_task = function()
-    return wrk.format("PATCH", "/tasks/" .. pick(tasks), json,
+    local t = pick(tasks)
+    return wrk.format("PATCH", "/tasks/" .. t.id, hdrs(t, true),
       '{"status":"' .. statuses[(n % 3) + 1] .. '"}')
   end,
 }
