@@ -14,7 +14,9 @@
 #    (AddressSanitizer + UBSan), failing on any sanitizer report, with
 #    AUTH=off: the v1.1 contract, without credentials.  Each mode runs
 #    every suite once, on one build each: the code of the two builds is the
-#    same, and a third pass would cost 6 minutes of the 25;
+#    same, and a third pass would cost 6 minutes of the 25.  Then the auth
+#    suite alone on that build with AUTH=token, so that the token code runs
+#    under the sanitizers too;
 # 5. with FUZZ_BIN set: a short pass of each fuzz target;
 # 6. with LEAK_CHECK=1: one worker under valgrind through mixed requests;
 # 7. with BENCH_SMOKE=1: `make bench`'s script for one short round, which
@@ -68,8 +70,8 @@ export REDIS_HOST=127.0.0.1
 export BASE="http://127.0.0.1:$GATEWAY_PORT"
 export STACK="$top/scripts/stack.sh"
 
-# suites LABEL BUILD RUN_DIR AUTH: a fresh stack of BUILD, every suite
-# against it.
+# suites LABEL BUILD RUN_DIR AUTH [SUITES]: a fresh stack of BUILD, every
+# suite (or those named) against it.
 suites() {
 	local label=$1
 	export BUILD=$2 RUN_DIR=$3 AUTH=$4
@@ -82,8 +84,8 @@ suites() {
 		return
 	fi
 	trap '"$STACK" stop' EXIT
-	for dir in ${TEST_SUITES:-tests/bats tests/faults}; do
-		[[ -d $dir ]] || continue
+	for dir in ${5:-${TEST_SUITES:-tests/bats tests/faults}}; do
+		[[ -e $dir ]] || continue
 		echo "== $label: bats $dir"
 		count_tap < <(bats --formatter tap "$dir" 2>&1 | sed "s/^\(not \)\{0,1\}ok [0-9]* /&[$label] /")
 	done
@@ -123,6 +125,10 @@ if [[ -n ${SAN_BUILD:-} ]]; then
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=0
 	export UBSAN_OPTIONS=print_stacktrace=1
 	suites asan+ubsan "$SAN_BUILD" "$top/test-run-san" off
+	# The token code under the sanitizers too: the suite of every kind of
+	# credentials, on a stack of that build with AUTH=token.
+	suites asan+ubsan-token "$SAN_BUILD" "$top/test-run-san-token" token \
+		tests/bats/11-auth.bats
 	unset ASAN_OPTIONS UBSAN_OPTIONS
 fi
 
