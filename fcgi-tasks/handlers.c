@@ -55,10 +55,15 @@ tasks_create(struct req *r, void *ctx)
 	t.user_id = xstrdup(uid);
 	t.created = t.updated = ts_now();
 	task_apply(&t, v);
-	/* The store checks again, atomically, that the user still exists. */
-	if ((rc = tstore_create(svc->store, &t)) == API_OK)
+	/*
+	 * The store checks again, atomically, that the user still exists, and
+	 * that the caller may write to it.
+	 */
+	rc = tstore_create(svc->store, &t, auth_owner_filter(&r->caller));
+	if (rc == API_OK) {
+		req_caller_resolved(r, t.user_id);
 		req_send_created(r, "/tasks", t.id, task_to_json(&t));
-	else
+	} else
 		service_fail(svc, r, rc);
 	task_release(&t);
 	return rc;
@@ -182,8 +187,10 @@ tasks_update(struct req *r, void *ctx)
 		return rc;
 	rc = tstore_update(svc->store, id, auth_owner_filter(&r->caller),
 	    r->fields, ts_now(), &t);
-	if (rc == API_OK)
+	if (rc == API_OK) {
+		req_caller_resolved(r, t.user_id);
 		req_send(r, 200, task_to_json(&t));
+	}
 	else
 		service_fail(svc, r, rc);
 	task_release(&t);
@@ -194,14 +201,16 @@ enum api_err
 tasks_delete(struct req *r, void *ctx)
 {
 	struct service *svc = ctx;
-	char id[ID_LEN + 1];
+	char id[ID_LEN + 1], *owner = NULL;
 	enum api_err rc;
 
 	if ((rc = req_path_id(r, "task", id)) != API_OK)
 		return rc;
-	if ((rc = tstore_delete(svc->store, id, auth_owner_filter(&r->caller))) !=
-	    API_OK)
+	rc = tstore_delete(svc->store, id, auth_owner_filter(&r->caller), &owner);
+	if (rc != API_OK)
 		return service_fail(svc, r, rc);
+	req_caller_resolved(r, owner);
+	free(owner);
 	req_send(r, 204, NULL);
 	return API_OK;
 }

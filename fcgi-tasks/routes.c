@@ -5,8 +5,11 @@
 #include "task_store.h"
 
 /* PUT and PATCH are both a shallow merge (the contract). */
-#define CREATE  ROUTE_BODY | ROUTE_PEER, task_fields, TASK_NFIELDS
-#define MERGE   ROUTE_BODY | ROUTE_PARTIAL, task_fields, TASK_NUPDATE
+/* The writes check a user's token in their scripts (ROUTE_SCRIPT_AUTH). */
+#define CREATE  ROUTE_BODY | ROUTE_PEER | ROUTE_SCRIPT_AUTH, task_fields, \
+                TASK_NFIELDS
+#define MERGE   ROUTE_BODY | ROUTE_PARTIAL | ROUTE_SCRIPT_AUTH, task_fields, \
+                TASK_NUPDATE
 
 #define NOBODY  0, NULL, 0
 /* The user userId names, or the admin; another user's is 422 "userId: no
@@ -30,7 +33,8 @@ static const struct route tasks_routes[] = {
 	    .ahead = &task_record },
 	{ "PUT",    "/tasks/{id}",  tasks_update,   MERGE, CALLER },
 	{ "PATCH",  "/tasks/{id}",  tasks_update,   MERGE, CALLER },
-	{ "DELETE", "/tasks/{id}",  tasks_delete,   NOBODY, CALLER },
+	{ "DELETE", "/tasks/{id}",  tasks_delete,   ROUTE_SCRIPT_AUTH, NULL, 0,
+	    CALLER },
 };
 
 const struct service_def tasks_service = {

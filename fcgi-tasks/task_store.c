@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "log.h"
+#include "timefmt.h"
 #include "xmalloc.h"
 
 static int
@@ -21,11 +23,23 @@ static const struct store_word words[] = {
 	{ "notfound", API_ENOTFOUND, "task not found" },
 	{ "nouser", API_EINVALID, "userId: no such user" },
 	{ "malformed", API_EBADGATEWAY, "Redis: the task's record is malformed" },
+	{ "unauth", API_EUNAUTH, "invalid token: unknown, revoked or expired" },
+	{ "forbidden", API_EFORBIDDEN, "insufficient scope: a read token may "
+	    "only GET and HEAD" },
 	{ NULL, API_OK, NULL },
 };
 
+/*
+ * KEYS = task:<id>, user:<uid>, user:<uid>:tasks; ARGV = the record, the
+ * id, who may write (auth_owner_filter()), now and stale
+ * (auth_lua_times()), uid.
+ */
 static struct store_script create_script = { .writes = 1, .words = words,
     .src =
+    AUTH_LUA_CALLER
+    "local owner, refusal = caller(ARGV[3], ARGV[4], ARGV[5])\n"
+    "if not owner then return refusal end\n"
+    "if owner ~= '' and owner ~= ARGV[6] then return 'nouser' end\n"
     "if redis.call('EXISTS', KEYS[2]) == 0 then return 'nouser' end\n"
     "redis.call('SET', KEYS[1], ARGV[1])\n"
     "redis.call('SADD', KEYS[3], ARGV[2])\n"
@@ -33,7 +47,8 @@ static struct store_script create_script = { .writes = 1, .words = words,
 
 /*
  * KEYS[1] = task:<id>; ARGV[1] = now in microseconds, ARGV[2] = the fields
- * to set (a JSON object).  Timestamps are read in any form ts_parse() reads
+ * to set (a JSON object), ARGV[3..5] = who may write (auth_owner_filter()),
+ * now and stale (auth_lua_times()): a task of another owner is 'notfound'.  Timestamps are read in any form ts_parse() reads
  * (the seed's, RFC 3339, an offset) and written in the seed's.  The
  * arithmetic is exact: microseconds since 1970 stay far below 2^53.
  */
@@ -95,12 +110,15 @@ static struct store_script update_script = { .writes = 1, .words = words,
     "    y, m, d, math.floor(rem / 3600), math.floor(rem % 3600 / 60),\n"
     "    rem % 60, t - secs * 1000000)\n"
     "end\n"
+    AUTH_LUA_CALLER
+    "local owner, refusal = caller(ARGV[3], ARGV[4], ARGV[5])\n"
+    "if not owner then return refusal end\n"
     RECORD_LUA_READ
     "if not ok or type(rec) ~= 'table' or type(rec.userId) ~= 'string' or\n"
     "    type(rec.title) ~= 'string' then\n"
     "  return 'malformed'\n"
     "end\n"
-    "if ARGV[3] ~= '' and string.lower(rec.userId) ~= ARGV[3] then\n"
+    "if owner ~= '' and string.lower(rec.userId) ~= owner then\n"
     "  return 'notfound'\n"
     "end\n"
     "local last = us(rec.updatedAt) or us(rec.createdAt)\n"
@@ -113,31 +131,42 @@ static struct store_script update_script = { .writes = 1, .words = words,
     "redis.call('SET', KEYS[1], out)\n"
     "return {'ok', out}\n" };
 
+/*
+ * KEYS[1] = task:<id>; ARGV = the id, who may delete, now and stale (as
+ * for the update).  Answers 'ok' with the task's user.
+ */
 static struct store_script delete_script = { .writes = 1, .words = words,
     .src =
+    AUTH_LUA_CALLER
+    "local who, refusal = caller(ARGV[2], ARGV[3], ARGV[4])\n"
+    "if not who then return refusal end\n"
     RECORD_LUA_READ
     "local owner = ok and type(rec) == 'table' and rec.userId\n"
-    "if ARGV[2] ~= '' and (type(owner) ~= 'string' or\n"
-    "    string.lower(owner) ~= ARGV[2]) then\n"
+    "if who ~= '' and (type(owner) ~= 'string' or\n"
+    "    string.lower(owner) ~= who) then\n"
     "  return 'notfound'\n"
     "end\n"
     "redis.call('DEL', KEYS[1])\n"
-    "if ok and type(rec) == 'table' and type(rec.userId) == 'string' then\n"
-    "  redis.call('SREM', 'user:' .. rec.userId .. ':tasks', ARGV[1])\n"
+    "if type(owner) == 'string' then\n"
+    "  redis.call('SREM', 'user:' .. owner .. ':tasks', ARGV[1])\n"
+    "  return {'ok', owner}\n"
     "end\n"
     "return 'ok'\n" };
 
 enum api_err
-tstore_create(struct store *st, const struct task *t)
+tstore_create(struct store *st, const struct task *t, const char *owner)
 {
 	char *key = record_key(&task_record, t->id);
 	char *user = xasprintf("user:%s", t->user_id);
 	char *index = xasprintf("user:%s:tasks", t->user_id);
 	char *rec = task_to_record(t);
-	const char *argv[] = { key, user, index, rec, t->id };
+	char now[64], stale[64];
+	const char *argv[] = { key, user, index, rec, t->id, owner, now, stale,
+	    t->user_id };
 	enum api_err rc;
 
-	rc = store_run(st, &create_script, 3, 5, argv, NULL);
+	auth_lua_times(ts_now(), now, stale);
+	rc = store_run(st, &create_script, 3, 9, argv, NULL);
 	free(key);
 	free(user);
 	free(index);
@@ -151,25 +180,29 @@ tstore_update(struct store *st, const char *id, const char *owner,
 {
 	char *key = record_key(&task_record, id);
 	char *changes = record_changes(task_fields, v, TASK_NUPDATE);
-	char stamp[24];
-	const char *argv[] = { key, stamp, changes, owner };
+	char stamp[24], now_s[64], stale[64];
+	const char *argv[] = { key, stamp, changes, owner, now_s, stale };
 	enum api_err rc;
 
 	snprintf(stamp, sizeof(stamp), "%" PRId64, now);
-	rc = record_run(st, &task_record, &update_script, 1, 4, argv, id, t);
+	auth_lua_times(ts_now(), now_s, stale);
+	rc = record_run(st, &task_record, &update_script, 1, 6, argv, id, t);
 	free(changes);
 	free(key);
 	return rc;
 }
 
 enum api_err
-tstore_delete(struct store *st, const char *id, const char *owner)
+tstore_delete(struct store *st, const char *id, const char *owner,
+    char **user_id)
 {
 	char *key = record_key(&task_record, id);
-	const char *argv[] = { key, id, owner };
+	char now[64], stale[64];
+	const char *argv[] = { key, id, owner, now, stale };
 	enum api_err rc;
 
-	rc = store_run(st, &delete_script, 1, 3, argv, NULL);
+	auth_lua_times(ts_now(), now, stale);
+	rc = store_run(st, &delete_script, 1, 5, argv, user_id);
 	free(key);
 	return rc;
 }

@@ -28,21 +28,31 @@
 /* Tasks are read with record_get() and this (released by the caller). */
 extern const struct record_kind task_record;
 
-/* Stores a new task. */
-enum api_err tstore_create(struct store *st, const struct task *t);
+/*
+ * Stores a new task, when owner (auth_owner_filter()) may write to its
+ * user: API_EINVALID "no such user" if not, API_EUNAUTH or API_EFORBIDDEN
+ * for a pending caller's token that is refused.
+ */
+enum api_err tstore_create(struct store *st, const struct task *t,
+    const char *owner);
 /*
  * Merges the present fields of v (task_fields[0..TASK_NUPDATE)) into task
  * id, with updatedAt = now, or one microsecond past the stored one when
  * the clock is behind it; reads the result into t (released by the caller).
  * Unless owner is "" (auth_owner_filter()), a task of another user is
- * API_ENOTFOUND, as one that does not exist.
+ * API_ENOTFOUND, as one that does not exist; a pending caller's token is
+ * checked in the same script (API_EUNAUTH, API_EFORBIDDEN).
  */
 enum api_err tstore_update(struct store *st, const char *id,
     const char *owner, const struct field_value *v, int64_t now,
     struct task *t);
-/* Deletes task id and its index entry; owner as for tstore_update(). */
+/*
+ * Deletes task id and its index entry; owner as for tstore_update().  The
+ * task's user in *user_id when not NULL (caller frees; NULL when the
+ * record named none).
+ */
 enum api_err tstore_delete(struct store *st, const char *id,
-    const char *owner);
+    const char *owner, char **user_id);
 /*
  * All tasks of user_id, in one round trip, unordered.  *tasks is an array of
  * *n tasks to release with tstore_list_free().

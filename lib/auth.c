@@ -56,6 +56,8 @@ auth_decide(const struct auth *a, enum auth_who who, const struct caller *c,
 	if (c->kind == CALLER_NOBODY)
 		return who == WHO_SIGNUP && a->signup_open ? AUTH_ALLOW :
 		    AUTH_NEED_CREDENTIALS;
+	if (c->pending)
+		return AUTH_ALLOW;
 	/* Scope first: a read token is refused a write on anything. */
 	if (c->read_only && may_write(method))
 		return AUTH_INSUFFICIENT;
@@ -83,7 +85,8 @@ auth_sees(const struct caller *c, const char *user_id)
 	case CALLER_ANYONE:
 		return 1;
 	case CALLER_USER:
-		return user_id != NULL && strcasecmp(c->user, user_id) == 0;
+		return !c->pending && user_id != NULL &&
+		    strcasecmp(c->user, user_id) == 0;
 	case CALLER_NOBODY:
 		break;
 	}
@@ -93,7 +96,25 @@ auth_sees(const struct caller *c, const char *user_id)
 const char *
 auth_owner_filter(const struct caller *c)
 {
-	return c->kind == CALLER_USER ? c->user : "";
+	if (c->kind != CALLER_USER)
+		return "";
+	return c->pending ? c->token_key : c->user;
+}
+
+void
+auth_resolved(struct caller *c, const char *user_id)
+{
+	if (!c->pending)
+		return;
+	c->pending = 0;
+	snprintf(c->user, sizeof(c->user), "%s", user_id);
+}
+
+void
+auth_lua_times(int64_t now, char now_s[64], char stale_s[64])
+{
+	ts_format_rfc3339(now, now_s);
+	ts_format_rfc3339(now - AUTH_TOUCH_EVERY_US, stale_s);
 }
 
 const char *
@@ -101,7 +122,7 @@ auth_caller_name(const struct caller *c)
 {
 	switch (c->kind) {
 	case CALLER_USER:
-		return c->user;
+		return c->pending ? "-" : c->user;
 	case CALLER_ADMIN:
 		return "admin";
 	case CALLER_NOBODY:
@@ -232,7 +253,7 @@ refuse(int *invalid, char *why, size_t whylen, const char *reason)
 
 enum api_err
 auth_identify(const struct auth *a, struct store *st, const char *hdr,
-    int64_t now, const char *ahead_key, char **ahead_value,
+    int64_t now, int defer, const char *ahead_key, char **ahead_value,
     struct caller *c, int *invalid, char *why, size_t whylen)
 {
 	const char *argv[3] = { "MGET", NULL, ahead_key };
@@ -265,6 +286,12 @@ auth_identify(const struct auth *a, struct store *st, const char *hdr,
 	token_hash(tok, len, hash);
 	if (a->admin_hash[0] != '\0' && token_hash_equal(hash, a->admin_hash)) {
 		c->kind = CALLER_ADMIN;
+		return API_OK;
+	}
+	if (defer) {
+		c->kind = CALLER_USER;
+		c->pending = 1;
+		snprintf(c->token_key, sizeof(c->token_key), "token:%s", hash);
 		return API_OK;
 	}
 	key = auth_token_key(hash);

@@ -46,6 +46,13 @@ struct caller {
 	enum caller_kind kind;
 	int read_only;                 /* a `read` token */
 	char user[ID_LEN + 1];         /* CALLER_USER: whose token */
+	/*
+	 * CALLER_USER whose token was not looked up yet (auth_identify()
+	 * with defer): the write script checks it (AUTH_LUA_CALLER), in the
+	 * round trip of the write.  user is "" and read_only 0 until then.
+	 */
+	int pending;
+	char token_key[6 + TOKEN_HASH_HEX + 1];   /* "token:<hash>" */
 };
 
 /* What the Authorization header holds. */
@@ -86,7 +93,7 @@ enum auth_verdict {
  * The policy, decided from the route's `who`, the caller, the method and
  * the owner the request names (NULL when the route names none, or not
  * yet: the body is checked between the two calls the router makes).
- * Pure: no I/O.
+ * A pending caller is allowed: its write script decides.  Pure: no I/O.
  */
 enum auth_verdict auth_decide(const struct auth *a, enum auth_who who,
     const struct caller *c, const char *method, const char *owner);
@@ -99,20 +106,55 @@ enum auth_verdict auth_decide(const struct auth *a, enum auth_who who,
  * a store failure (its reason in the store).  A user's token is read with
  * MGET together with the key ahead_key when that is not NULL: its value
  * (NULL when missing) is left in *ahead_value (caller frees), so the
- * request's first read costs no second round trip.  A token's lastUsedAt
- * is written when it is older than AUTH_TOUCH_EVERY_US.
+ * request's first read costs no second round trip.  With defer set, a
+ * well-formed token that is not the admin's is not read at all: the
+ * caller is left pending, for the request's write script to check.  A
+ * token's lastUsedAt is written when it is older than AUTH_TOUCH_EVERY_US.
  */
 enum api_err auth_identify(const struct auth *a, struct store *st,
-    const char *hdr, int64_t now, const char *ahead_key, char **ahead_value,
-    struct caller *c, int *invalid, char *why, size_t whylen);
+    const char *hdr, int64_t now, int defer, const char *ahead_key,
+    char **ahead_value, struct caller *c, int *invalid, char *why,
+    size_t whylen);
 
-/* 1 if the caller may see what user_id owns. */
+/* 1 if the caller may see what user_id owns (never while pending). */
 int auth_sees(const struct caller *c, const char *user_id);
 /*
- * The owner a store script must find on a record before it changes it:
- * the caller's user id, or "" when the caller may change anyone's.
+ * Who a write script must find as the owner of what it changes: "" when
+ * the caller may change anyone's, the caller's user id, or for a pending
+ * caller "token:<hash>", which the script reads with AUTH_LUA_CALLER.
  */
 const char *auth_owner_filter(const struct caller *c);
+/* Marks a pending caller as user_id, once its write script accepted it. */
+void auth_resolved(struct caller *c, const char *user_id);
+
+/*
+ * The Lua of a write script that checks its caller:
+ *   local owner, refusal = caller(ARGV[i], ARGV[now], ARGV[stale])
+ * with ARGV[i] from auth_owner_filter() and the two times of
+ * auth_lua_times().  owner is '' (anyone's), or the user id the record
+ * must belong to; or owner is nil and refusal the status word to answer:
+ * 'unauth' (no such token, or expired) or 'forbidden' (a read token).  A
+ * token whose lastUsedAt is older than stale is stamped with now.
+ */
+#define AUTH_LUA_CALLER \
+    "local function caller(who, now, stale)\n" \
+    "  if string.sub(who, 1, 6) ~= 'token:' then return who end\n" \
+    "  local raw = redis.call('GET', who)\n" \
+    "  if not raw then return nil, 'unauth' end\n" \
+    "  local ok, t = pcall(cjson.decode, raw)\n" \
+    "  if not ok or type(t) ~= 'table' or type(t.owner) ~= 'string' or\n" \
+    "      type(t.expiresAt) ~= 'string' then return nil, 'unauth' end\n" \
+    "  if t.expiresAt <= now then return nil, 'unauth' end\n" \
+    "  if t.scope ~= 'write' then return nil, 'forbidden' end\n" \
+    "  if type(t.lastUsedAt) ~= 'string' or t.lastUsedAt < stale then\n" \
+    "    t.lastUsedAt = now\n" \
+    "    redis.call('SET', who, cjson.encode(t))\n" \
+    "  end\n" \
+    "  return string.lower(t.owner)\n" \
+    "end\n"
+
+/* now and now - AUTH_TOUCH_EVERY_US in the form token records use. */
+void auth_lua_times(int64_t now, char now_s[64], char stale_s[64]);
 /* The caller's name for logs: a user id, "admin", or "-". */
 const char *auth_caller_name(const struct caller *c);
 

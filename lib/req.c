@@ -228,3 +228,13 @@ req_path_id(struct req *r, const char *noun, char id[ID_LEN + 1])
 		return req_fail(r, API_ENOTFOUND, "%s not found", noun);
 	return API_OK;
 }
+
+void
+req_caller_resolved(struct req *r, const char *user_id)
+{
+	if (!r->caller.pending || user_id == NULL)
+		return;
+	auth_resolved(&r->caller, user_id);
+	log_set_caller(auth_caller_name(&r->caller));
+	req_header(r, "X-Caller", auth_caller_name(&r->caller));
+}

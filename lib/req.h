@@ -92,6 +92,12 @@ void req_send_created(struct req *r, const char *collection, const char *id,
 enum api_err req_path_id(struct req *r, const char *noun,
     char id[ID_LEN + 1]);
 
+/*
+ * A pending caller (ROUTE_SCRIPT_AUTH) accepted by its write script as
+ * user_id: named so in the logs from now on.  Nothing for other callers.
+ */
+void req_caller_resolved(struct req *r, const char *user_id);
+
 /* Sends body_json (already serialized JSON) as is. */
 void req_send_raw(struct req *r, int status, const char *body_json, size_t len);
 

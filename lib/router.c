@@ -104,6 +104,7 @@ router_print(const struct route *routes, size_t n, FILE *fp)
 	static const struct { unsigned flag; const char *name; } names[] = {
 		{ ROUTE_BODY, "body" }, { ROUTE_PARTIAL, "partial" },
 		{ ROUTE_PEER, "peer" }, { ROUTE_TOKENS, "tokens" },
+		{ ROUTE_SCRIPT_AUTH, "script-auth" },
 	};
 
 	for (size_t i = 0; i < n; i++) {
@@ -134,10 +135,12 @@ refuse(struct req *r, enum api_err err, const char *error)
 /*
  * Who is calling, and whether they may call rt at all: 401 and 403.  The
  * caller is left in r->caller, and the record rt reads first, if any, in
- * r->ahead.
+ * r->ahead.  With defer, a user's token is left for the write script
+ * (ROUTE_SCRIPT_AUTH).
  */
 static enum api_err
-identify(const struct route *rt, struct req *r, const struct router_env *env)
+identify(const struct route *rt, struct req *r, const struct router_env *env,
+    int defer)
 {
 	const struct auth *a = env->auth;
 	char id[ID_LEN + 1], why[sizeof(r->detail)];
@@ -154,7 +157,7 @@ identify(const struct route *rt, struct req *r, const struct router_env *env)
 	}
 	if (rt->ahead != NULL && r->nparams > 0 && id_parse(r->params[0], id))
 		r->ahead.key = record_key(rt->ahead, id);
-	rc = auth_identify(a, env->store, r->authorization, ts_now(),
+	rc = auth_identify(a, env->store, r->authorization, ts_now(), defer,
 	    r->ahead.key, &r->ahead.value, &r->caller, &invalid, why,
 	    sizeof(why));
 	if (rc == API_EUNAUTH) {
@@ -169,9 +172,11 @@ identify(const struct route *rt, struct req *r, const struct router_env *env)
 		/* The admin's token is not in Redis: nothing was read. */
 		record_ahead_release(&r->ahead);
 	}
-	log_set_caller(auth_caller_name(&r->caller));
-	if (r->caller.kind != CALLER_NOBODY)
-		req_header(r, "X-Caller", auth_caller_name(&r->caller));
+	if (!r->caller.pending) {
+		log_set_caller(auth_caller_name(&r->caller));
+		if (r->caller.kind != CALLER_NOBODY)
+			req_header(r, "X-Caller", auth_caller_name(&r->caller));
+	}
 	switch (auth_decide(a, rt->who, &r->caller, r->method, NULL)) {
 	case AUTH_ALLOW:
 	case AUTH_HIDDEN:
@@ -266,13 +271,29 @@ router_dispatch(const struct route *routes, size_t n, struct req *r,
 	r->headers_len = 0;
 	r->headers[0] = '\0';
 	router_match(chosen->pattern, r->path, r->params, &r->nparams);
-	rc = identify(chosen, r, env);
+	rc = identify(chosen, r, env, (chosen->flags & ROUTE_SCRIPT_AUTH) != 0);
 	if (rc == API_OK && (chosen->flags & ROUTE_BODY))
 		rc = take_body(chosen, r, env->max_body);
 	if (rc == API_OK)
 		rc = check_owner(chosen, r, env);
 	if (rc == API_OK)
 		rc = chosen->fn(r, ctx);
+	/*
+	 * A pending caller refused by its script, or by anything before it:
+	 * the token is looked up now, and a 401 or 403 it earns is the
+	 * answer, in the contract's order.
+	 */
+	if (rc != API_OK && r->caller.pending) {
+		char detail[sizeof(r->detail)];
+		enum api_err arc;
+
+		memcpy(detail, r->detail, sizeof(detail));
+		r->caller = (struct caller){ .kind = CALLER_NOBODY };
+		if ((arc = identify(chosen, r, env, 0)) != API_OK)
+			rc = arc;
+		else
+			memcpy(r->detail, detail, sizeof(detail));
+	}
 	if (rc != API_OK)
 		req_send_error(r, rc);
 	else if (r->status == 0)

@@ -30,6 +30,14 @@ typedef enum api_err (*route_fn)(struct req *r, void *ctx);
 #define ROUTE_PARTIAL 0x02  /* its required fields may be absent (a merge) */
 #define ROUTE_PEER    0x04  /* its handler calls the other service */
 #define ROUTE_TOKENS  0x08  /* exists with AUTH=token only (404 with off) */
+/*
+ * Its write script checks a user's token (AUTH_LUA_CALLER) in the round
+ * trip of the write: the router leaves the caller pending (no lookup of
+ * its own) and looks the token up only when it has to answer before or
+ * instead of the script (a refused body, a failure), so that a 401 or 403
+ * still comes first.
+ */
+#define ROUTE_SCRIPT_AUTH 0x10
 
 struct route {
 	const char *method;
@@ -73,7 +81,7 @@ void router_dispatch(const struct route *routes, size_t n, struct req *r,
 
 /*
  * Prints the table, one route a line: method, pattern and its flags by name
- * ("body", "partial", "peer", "tokens"), or "-" for none.  The nginx site is rendered
+ * ("body", "partial", "peer", "tokens", "script-auth"), or "-" for none.  The nginx site is rendered
  * from it (scripts/render-site.sh).
  */
 void router_print(const struct route *routes, size_t n, FILE *fp);

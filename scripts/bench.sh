@@ -58,7 +58,7 @@ off_stack() {
 cleanup() {
 	off_stack stop >/dev/null 2>&1 || true
 	for f in "$RUN_DIR"/pids/ceiling-*.pid; do
-		[[ -s $f ]] && kill -TERM "$(<"$f")" 2>/dev/null
+		[[ -s $f ]] && kill -TERM "$(<"$f")" 2>/dev/null || true
 		rm -f "$f"
 	done
 	"$stack" stop >/dev/null 2>&1 || true

@@ -94,7 +94,7 @@ static enum auth_verdict
 verdict(const struct auth *a, enum auth_who who, enum caller_kind kind,
     int ro, const char *user, const char *method, const char *owner)
 {
-	struct caller c = { kind, ro, "" };
+	struct caller c = { .kind = kind, .read_only = ro };
 
 	snprintf(c.user, sizeof(c.user), "%s", user);
 	return auth_decide(a, who, &c, method, owner);
@@ -159,9 +159,11 @@ test_policy(void)
 
 	TEST("who sees what: a user its own, the admin and AUTH=off all");
 	{
-		struct caller u = { CALLER_USER, 0, "" }, ad = { CALLER_ADMIN,
-		    0, "" }, off = { CALLER_ANYONE, 0, "" }, no = {
-		    CALLER_NOBODY, 0, "" };
+		struct caller u = { .kind = CALLER_USER },
+		    ad = { .kind = CALLER_ADMIN }, off = { .kind = CALLER_ANYONE },
+		    no = { .kind = CALLER_NOBODY },
+		    p = { .kind = CALLER_USER, .pending = 1,
+		    .token_key = "token:abc" };
 
 		snprintf(u.user, sizeof(u.user), "%s", me);
 		CHECK(auth_sees(&u, me) && !auth_sees(&u, you) &&
@@ -172,6 +174,16 @@ test_policy(void)
 		CHECK(strcmp(auth_owner_filter(&ad), "") == 0);
 		CHECK(strcmp(auth_caller_name(&ad), "admin") == 0);
 		CHECK(strcmp(auth_caller_name(&u), me) == 0);
+
+		TEST("a pending caller: its script decides; it sees nothing yet");
+		CHECK(auth_decide(&a, WHO_BODY_USER, &p, "POST", you) ==
+		    AUTH_ALLOW);
+		CHECK(!auth_sees(&p, you) && !auth_sees(&p, ""));
+		CHECK(strcmp(auth_owner_filter(&p), "token:abc") == 0);
+		CHECK(strcmp(auth_caller_name(&p), "-") == 0);
+		auth_resolved(&p, me);
+		CHECK(!p.pending && auth_sees(&p, me) && !auth_sees(&p, you));
+		CHECK(strcmp(auth_owner_filter(&p), me) == 0);
 	}
 }
 

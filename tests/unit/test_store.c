@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "auth.h"
 #include "task_store.h"
 #include "timefmt.h"
 
@@ -203,6 +204,42 @@ test_task_update(struct store *st)
 	task_release(&t);
 	v[TASK_F_TITLE].present = 0;
 
+	TEST("a pending caller's token is checked by the update script itself");
+	{
+		const char *tk = "token:00ff";
+		char now_s[64], stale[64];
+
+		auth_lua_times(ts_now(), now_s, stale);
+		set(st, tk, "{\"owner\":\"u\",\"scope\":\"write\","
+		    "\"expiresAt\":\"2999-01-01T00:00:00.000000Z\","
+		    "\"lastUsedAt\":null}");
+		v[TASK_F_TITLE] = (struct field_value){ 1, "by token", 0 };
+		CHECK(tstore_update(st, id, tk, v, 0, &t) == API_OK);
+		task_release(&t);
+		CHECK(store_get_string(st, tk, &raw) == API_OK);
+		CHECK(strstr(raw, "\"lastUsedAt\":\"") != NULL);
+		free(raw);
+		set(st, tk, "{\"owner\":\"someone\",\"scope\":\"write\","
+		    "\"expiresAt\":\"2999-01-01T00:00:00.000000Z\"}");
+		CHECK(tstore_update(st, id, tk, v, 0, &t) == API_ENOTFOUND);
+		task_release(&t);
+		set(st, tk, "{\"owner\":\"u\",\"scope\":\"read\","
+		    "\"expiresAt\":\"2999-01-01T00:00:00.000000Z\"}");
+		CHECK(tstore_update(st, id, tk, v, 0, &t) == API_EFORBIDDEN);
+		task_release(&t);
+		set(st, tk, "{\"owner\":\"u\",\"scope\":\"write\","
+		    "\"expiresAt\":\"2000-01-01T00:00:00.000000Z\"}");
+		CHECK(tstore_update(st, id, tk, v, 0, &t) == API_EUNAUTH);
+		task_release(&t);
+		CHECK(tstore_update(st, id, "token:none", v, 0, &t) ==
+		    API_EUNAUTH);
+		task_release(&t);
+		CHECK(store_get_string(st, key, &raw) == API_OK);
+		CHECK(strstr(raw, "by token") != NULL);
+		free(raw);
+		v[TASK_F_TITLE].present = 0;
+	}
+
 	TEST("an update of a missing or malformed task writes nothing");
 	CHECK(tstore_update(st, "00000000-0000-4000-8000-000000000002", "", v, 0,
 	    &t) == API_ENOTFOUND);
@@ -226,15 +263,15 @@ test_task_update(struct store *st)
 		CHECK(store_cmd(st, 4, sadd, NULL, &rep) == API_OK);
 		freeReplyObject(rep);
 		/* Another owner's delete finds nothing, and removes nothing. */
-		CHECK(tstore_delete(st, id, "someone-else") == API_ENOTFOUND);
+		CHECK(tstore_delete(st, id, "someone-else", NULL) == API_ENOTFOUND);
 		CHECK(store_get_string(st, key, &raw) == API_OK);
 		free(raw);
-		CHECK(tstore_delete(st, id, "u") == API_OK);
+		CHECK(tstore_delete(st, id, "u", NULL) == API_OK);
 		CHECK(store_get_string(st, key, &raw) == API_ENOTFOUND);
 		CHECK(store_cmd(st, 2, card, NULL, &rep) == API_OK);
 		CHECK(rep->integer == 1);
 		freeReplyObject(rep);
-		CHECK(tstore_delete(st, id, "") == API_ENOTFOUND);
+		CHECK(tstore_delete(st, id, "", NULL) == API_ENOTFOUND);
 	}
 }
 
