@@ -5,7 +5,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -83,18 +82,35 @@ token_is_wellformed(const char *s, size_t len)
 void
 token_hash(const char *s, size_t len, char out[TOKEN_HASH_HEX + 1])
 {
+	/*
+	 * The digest's implementation is fetched once a process, and one
+	 * context reused: OpenSSL 3 looks the algorithm up by name, under a
+	 * lock, on every EVP_Digest() that is given EVP_sha256().
+	 */
+	static EVP_MD *sha256;
+	static EVP_MD_CTX *ctx;
+	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 
-	if (EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != 32) {
+	if (sha256 == NULL)
+		sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (ctx == NULL)
+		ctx = EVP_MD_CTX_new();
+	if (sha256 == NULL || ctx == NULL ||
+	    EVP_DigestInit_ex(ctx, sha256, NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, s, len) != 1 ||
+	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32) {
 		/* Nothing can match an all-x digest: not hex. */
 		memset(out, 'x', TOKEN_HASH_HEX);
 		out[TOKEN_HASH_HEX] = '\0';
 		return;
 	}
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	for (unsigned i = 0; i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 0xf];
+	}
+	out[TOKEN_HASH_HEX] = '\0';
 }
 
 int
