@@ -162,7 +162,8 @@ tasks_list(struct req *r, void *ctx)
 		}
 		tasks[kept++] = tasks[i];
 	}
-	qsort(tasks, kept, sizeof(*tasks), task_cmp);
+	if (kept > 1)	/* tasks is NULL when there are none */
+		qsort(tasks, kept, sizeof(*tasks), task_cmp);
 	for (size_t i = (size_t)lq.offset; i < kept &&
 	    i < (size_t)(lq.offset + lq.limit); i++)
 		json_object_array_add(arr, task_to_json(&tasks[i]));

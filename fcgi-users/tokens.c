@@ -184,7 +184,8 @@ tokens_list(struct req *r, void *ctx)
 			log_warnx("skipping a malformed token record of user %s",
 			    uid);
 	}
-	qsort(list, n, sizeof(*list), token_cmp);
+	if (n > 1)	/* list is NULL when there are none */
+		qsort(list, n, sizeof(*list), token_cmp);
 	arr = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {
 		json_object_array_add(arr, token_to_json(&list[i]));

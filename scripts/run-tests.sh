@@ -53,7 +53,7 @@ tap() { # tap OK|FAIL description
 	fi
 }
 
-echo "== C unit tests"
+echo "== $(date +%T) C unit tests"
 for t in "$@"; do
 	echo "# $t"
 	out=$("$t" 2>&1)
@@ -75,7 +75,7 @@ export STACK="$top/scripts/stack.sh"
 suites() {
 	local label=$1
 	export BUILD=$2 RUN_DIR=$3 AUTH=$4
-	echo "== $label: starting the test stack in $RUN_DIR"
+	echo "== $(date +%T) $label: starting the test stack in $RUN_DIR"
 	"$STACK" stop >/dev/null 2>&1
 	rm -rf "$RUN_DIR"
 	if ! "$STACK" start; then
@@ -86,7 +86,7 @@ suites() {
 	trap '"$STACK" stop' EXIT
 	for dir in ${5:-${TEST_SUITES:-tests/bats tests/faults}}; do
 		[[ -e $dir ]] || continue
-		echo "== $label: bats $dir"
+		echo "== $(date +%T) $label: bats $dir"
 		count_tap < <(bats --formatter tap "$dir" 2>&1 | sed "s/^\(not \)\{0,1\}ok [0-9]* /&[$label] /")
 	done
 	if out=$(scripts/check-redis.sh 2>&1); then
@@ -108,7 +108,7 @@ RELEASE_BUILD=${BUILD:-build/release}
 suites release "$RELEASE_BUILD" "${TEST_RUN_DIR:-$top/test-run}" token
 
 if [[ ${DEPLOY_TESTS:-1} == 1 ]]; then
-	echo "== deployment suites (tests/deploy)"
+	echo "== $(date +%T) deployment suites (tests/deploy)"
 	export TOP=$top BUILD=$RELEASE_BUILD DEPLOY_DIR=$top/test-run-deploy
 	mkdir -p "$DEPLOY_DIR"
 	# One admin token for every stack of these suites, as the machines of
@@ -133,17 +133,17 @@ if [[ -n ${SAN_BUILD:-} ]]; then
 fi
 
 if [[ -n ${FUZZ_BIN:-} ]]; then
-	echo "== fuzz targets, ${FUZZ_SECONDS:-10}s each"
+	echo "== $(date +%T) fuzz targets, ${FUZZ_SECONDS:-10}s each"
 	count_tap < <(scripts/fuzz.sh "${FUZZ_SECONDS:-10}" $FUZZ_BIN)
 fi
 
 if [[ ${LEAK_CHECK:-0} == 1 ]]; then
-	echo "== valgrind leak check"
+	echo "== $(date +%T) valgrind leak check"
 	count_tap < <(AUTH=token LEAK_BUILD=$RELEASE_BUILD scripts/leak-check.sh)
 fi
 
 if [[ ${BENCH_SMOKE:-0} == 1 ]]; then
-	echo "== the benchmark, one round of 1s"
+	echo "== $(date +%T) the benchmark, one round of 1s"
 	table=$(AUTH=token BUILD=$RELEASE_BUILD BENCH_SECONDS=1 BENCH_ROUNDS=1 scripts/bench.sh 2>&1)
 	rc=$?
 	# The table's rows: scenario, requests/s, ..., non-2xx (the 7th column).

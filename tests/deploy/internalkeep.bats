@@ -88,6 +88,12 @@ setup() {
 	done
 }
 
+# fcgi_health SOCKET: GET /health over FastCGI to a pool's socket; 0 on 200.
+fcgi_health() {
+	REQUEST_METHOD=GET DOCUMENT_URI=/health REQUEST_URI=/health \
+	    timeout 5 cgi-fcgi -bind -connect "$1" 2>&1 | grep -q '^Status: 200'
+}
+
 @test "under 2 x 64 connections of cross-service load, each internal pool always has a free worker" {
 	uid=$(<"$D/uid")
 	cat >"$D/create.lua" <<LUA
@@ -101,18 +107,21 @@ LUA
 	sleep 1
 	slow=0 bad=0 n=0
 	for i in $(seq 15); do
-		# Straight to each internal pool's socket, as a health check does:
-		# it needs a worker that no kept connection holds.
-		t0=$(date +%s%N)
-		timeout 5 "$TOP/scripts/stack.sh" health users-internal tasks-internal >/dev/null ||
-			bad=$((bad + 1))
-		t1=$(date +%s%N)
-		n=$((n + 1))
-		(((t1 - t0) / 1000000 < 1000)) || slow=$((slow + 1))
+		# Straight to each internal pool's socket, as `stack.sh health`
+		# does (the same FastCGI GET /health with cgi-fcgi): it needs a
+		# worker that no kept connection holds.  Only the exchange is
+		# timed, not a script's start on a machine the load saturates.
+		for pool in users-internal tasks-internal; do
+			t0=$(date +%s%N)
+			fcgi_health "$RUN_DIR/$pool.sock" || bad=$((bad + 1))
+			t1=$(date +%s%N)
+			n=$((n + 1))
+			(((t1 - t0) / 1000000 < 1000)) || slow=$((slow + 1))
+		done
 		sleep 0.3
 	done
 	wait
-	echo "# $n health checks of both internal pools under load: $bad failed, $slow slower than 1 s" >&3
+	echo "# $n health checks of the internal pools under load: $bad failed, $slow slower than 1 s" >&3
 	grep -h "Requests/sec\|Non-2xx\|Socket errors\|Latency" "$D"/wrk-*.txt | sed 's/^/# /' >&3
 	((bad == 0 && slow == 0))
 	! grep -q "Non-2xx\|Socket errors" "$D"/wrk-*.txt
