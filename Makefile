@@ -57,6 +57,9 @@ DOCDIR      ?= $(PREFIX)/share/doc/task-manager
 LOGDIR      ?= $(LOCALSTATEDIR)/log/nginx
 NGINX_GROUP ?= www-data
 
+# make test builds its four builds with one job a core.
+NPROC := $(shell nproc 2>/dev/null || echo 1)
+
 .PHONY: all deps run unit test fuzz bench install clean
 
 all: $(B)/bin/fcgi-users $(B)/bin/fcgi-tasks
@@ -114,9 +117,9 @@ unit: all $(UNIT_BIN)
 # AddressSanitizer + UBSan build, a short pass of every fuzz target and a
 # valgrind leak check of one worker, and one short round of the benchmark.
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(B)/bin/ceiling
-	@$(MAKE) --no-print-directory SANITIZE=address,undefined all
-	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@$(MAKE) --no-print-directory -j$(NPROC) all $(UNIT_BIN) $(B)/bin/ceiling
+	@$(MAKE) --no-print-directory -j$(NPROC) SANITIZE=address,undefined all
+	@$(MAKE) --no-print-directory -j$(NPROC) $(FUZZ_BIN)
 	@BUILD=$(B) SAN_BUILD=build/san FUZZ_BIN="$(FUZZ_BIN)" FUZZ_SECONDS=10 \
 	    LEAK_CHECK=1 BENCH_SMOKE=1 scripts/run-tests.sh $(UNIT_BIN)
 

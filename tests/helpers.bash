@@ -16,7 +16,7 @@ admin_token() {
 	if [[ -n ${ADMIN_TOKEN:-} ]]; then
 		echo "$ADMIN_TOKEN"
 	elif [[ -r ${RUN_DIR:-/nonexistent}/admin-token ]]; then
-		cat "$RUN_DIR/admin-token"
+		echo "$(<"$RUN_DIR/admin-token")"
 	fi
 }
 
@@ -26,8 +26,13 @@ curl() {
 	if [[ -n ${AUTHZ+set} ]]; then
 		authz=$AUTHZ
 	elif [[ ${AUTH:-token} == token ]]; then
-		authz=$(admin_token)
-		[[ -z $authz ]] || authz="Bearer $authz"
+		# Read once a stack (a suite may start its own), without a fork.
+		if [[ ${_admin_key-} != "${RUN_DIR:-}|${ADMIN_TOKEN:-}" ]]; then
+			_admin_key="${RUN_DIR:-}|${ADMIN_TOKEN:-}" _admin_tok=${ADMIN_TOKEN:-}
+			[[ -n $_admin_tok || ! -r ${RUN_DIR:-/nonexistent}/admin-token ]] ||
+				read -r _admin_tok <"$RUN_DIR/admin-token"
+		fi
+		[[ -z $_admin_tok ]] || authz="Bearer $_admin_tok"
 	fi
 	if [[ -n ${authz:-} ]]; then
 		command curl -H "Authorization: $authz" "$@"

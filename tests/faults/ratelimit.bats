@@ -1,12 +1,14 @@
 #!/usr/bin/env bats
 # The gateway's rate limits with AUTH=token: per client address and per
-# credentials, both applied.  A stack of its own with a low limit (5
-# requests/s, a burst of 5), its own ports and runtime folder; clients on
-# other loopback addresses (curl --interface 127.0.0.N).
+# credentials, both applied.  A stack of its own with a low limit (1
+# request/s, a burst of 5), its own ports and runtime folder; clients on
+# other loopback addresses (curl --interface 127.0.0.N).  Each burst is
+# sent at once (in parallel), so that a busy machine's slowness cannot
+# refill a bucket in the middle of it.
 
 setup_file() {
 	export RUN_DIR=$BATS_FILE_TMPDIR/rl GATEWAY_PORT=18580 USERS_PORT=18505 \
-		TASKS_PORT=18502 REDIS_PORT=16589 RATE_LIMIT=5 RATE_BURST=5 AUTH=token
+		TASKS_PORT=18502 REDIS_PORT=16589 RATE_LIMIT=1 RATE_BURST=5 AUTH=token
 	export BASE=http://127.0.0.1:$GATEWAY_PORT
 	"$STACK" start >/dev/null
 }
@@ -17,16 +19,18 @@ teardown_file() {
 
 setup() { load ../helpers; }
 
-# codes FROM AUTHZ N PATH: N requests from address FROM with header AUTHZ
-# ("" for none; a %d in it is the request's number), their statuses.
+# codes FROM AUTHZ N PATH: N requests at once from address FROM with header
+# AUTHZ ("" for none; a %d in it is the request's number), their statuses
+# one a line.
 codes() {
 	local from=$1 authz=$2 n=$3 path=$4 i h
 	for ((i = 0; i < n; i++)); do
 		# shellcheck disable=SC2059
 		h=$(printf "$authz" "$i")
 		command curl -s -o /dev/null -w '%{http_code}\n' --interface "$from" \
-			${h:+-H "Authorization: $h"} "$BASE$path"
+			${h:+-H "Authorization: $h"} "$BASE$path" &
 	done
+	wait
 }
 
 # signup FROM: a new user's "id token", signed up from address FROM.
@@ -58,7 +62,8 @@ signup() {
 	# The 429 is the API's error shape (a second burst, so that one of
 	# them meets the limit whatever the time elapsed since).
 	for i in 1 2 3 4 5 6 7 8; do
-		command curl -s --interface 127.0.0.4 "$BASE/users/x"; echo
+		command curl -s --interface 127.0.0.4 "$BASE/users/x" &
 	done >"$BATS_TEST_TMPDIR/bodies"
+	wait
 	grep -q '"detail":"too many requests: slow down"' "$BATS_TEST_TMPDIR/bodies"
 }
