@@ -12,16 +12,23 @@
 static const char b62[] =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
+/* CRC-32 (IEEE), a byte at a time from a table made on first use. */
 static uint32_t
 crc32(const char *s, size_t len)
 {
+	static uint32_t table[256];
 	uint32_t c = 0xffffffffu;
 
-	for (size_t i = 0; i < len; i++) {
-		c ^= (unsigned char)s[i];
-		for (int k = 0; k < 8; k++)
-			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
-	}
+	if (table[1] == 0)
+		for (uint32_t n = 0; n < 256; n++) {
+			uint32_t v = n;
+
+			for (int k = 0; k < 8; k++)
+				v = (v >> 1) ^ (0xedb88320u & (0u - (v & 1u)));
+			table[n] = v;
+		}
+	for (size_t i = 0; i < len; i++)
+		c = table[(c ^ (unsigned char)s[i]) & 0xff] ^ (c >> 8);
 	return c ^ 0xffffffffu;
 }
 

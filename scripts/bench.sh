@@ -252,7 +252,8 @@ rss=$(paste "$out/rss-start" "$out/rss-end" | awk '{r = $2 / $1; if (r > m) m = 
 	# The cost of authentication: each scenario against its AUTH=off twin,
 	# medians of the same interleaved rounds.
 	for s in get_user create_task; do
-		[[ -s $out/$s && -s $out/${s}_off ]] || continue
+		[[ " ${SCENARIOS[*]} " == *" $s "* && " ${SCENARIOS[*]} " == *" ${s}_off "* ]] ||
+			continue
 		awk -v s="$s" -v a="$(col "$s" 1)" -v o="$(col "${s}_off" 1)" 'BEGIN {
 			printf "AUTH=token against AUTH=off, %s: %.2fx (%.0f / %.0f requests/s).\n",
 				s, a / o, a, o }'
