@@ -138,11 +138,35 @@ auth_token_key(const char *hash)
 	return xasprintf("token:%s", hash);
 }
 
+/*
+ * The fields a request's check needs of a parsed token record: owner,
+ * scope, expiresAt and lastUsedAt (absent or null: never used).  t is
+ * zeroed first.  Returns 0, or -1 when one of them is malformed.
+ */
+static int
+check_fields(struct json_object *o, struct auth_token_info *t)
+{
+	const char *owner = jsonx_get_str(o, "owner");
+	const char *scope = jsonx_get_str(o, "scope");
+	const char *expires = jsonx_get_str(o, "expiresAt");
+	const char *used = jsonx_get_str(o, "lastUsedAt");
+
+	memset(t, 0, sizeof(*t));
+	t->last_used = -1;
+	if (owner == NULL || !id_parse(owner, t->owner) || scope == NULL ||
+	    (strcmp(scope, "read") != 0 && strcmp(scope, "write") != 0) ||
+	    expires == NULL || ts_parse(expires, &t->expires) != 0 ||
+	    (used != NULL && ts_parse(used, &t->last_used) != 0))
+		return -1;
+	t->read_only = strcmp(scope, "read") == 0;
+	return 0;
+}
+
 int
 auth_token_decode(const char *raw, struct auth_token_info *t)
 {
 	struct json_object *o, *last = NULL;
-	const char *id, *owner, *name, *scope, *created, *expires, *used;
+	const char *id, *name, *created;
 	int rc = -1;
 
 	memset(t, 0, sizeof(*t));
@@ -150,21 +174,15 @@ auth_token_decode(const char *raw, struct auth_token_info *t)
 	if ((o = jsonx_parse_record(raw, strlen(raw))) == NULL)
 		return -1;
 	id = jsonx_get_str(o, "id");
-	owner = jsonx_get_str(o, "owner");
 	name = jsonx_get_str(o, "name");
-	scope = jsonx_get_str(o, "scope");
 	created = jsonx_get_str(o, "createdAt");
-	expires = jsonx_get_str(o, "expiresAt");
-	used = jsonx_get_str(o, "lastUsedAt");
 	json_object_object_get_ex(o, "lastUsedAt", &last);
-	if (id != NULL && owner != NULL && name != NULL && scope != NULL &&
-	    id_parse(id, t->id) && id_parse(owner, t->owner) &&
-	    (strcmp(scope, "read") == 0 || strcmp(scope, "write") == 0) &&
-	    created != NULL && ts_parse(created, &t->created) == 0 &&
-	    expires != NULL && ts_parse(expires, &t->expires) == 0 &&
-	    (last == NULL || (used != NULL &&
-	    ts_parse(used, &t->last_used) == 0))) {
-		t->read_only = strcmp(scope, "read") == 0;
+	/* A lastUsedAt that is there must be null or a time (the list's
+	 * decode is the strict one). */
+	if (check_fields(o, t) == 0 && id != NULL && name != NULL &&
+	    id_parse(id, t->id) && created != NULL &&
+	    ts_parse(created, &t->created) == 0 &&
+	    (last == NULL || jsonx_get_str(o, "lastUsedAt") != NULL)) {
 		t->name = xstrdup(name);
 		rc = 0;
 	}
@@ -244,32 +262,20 @@ touch(struct store *st, const char *key, int64_t now)
 }
 
 /*
- * What a request's check needs of a token record (owner, scope, expiresAt
- * and lastUsedAt), without the rest auth_token_decode() copies.  Returns
- * 0, or -1 when it is malformed.
+ * What a request's check needs of a token record (check_fields()), without
+ * the rest auth_token_decode() copies.  Returns 0, or -1 when it is
+ * malformed.
  */
 static int
 check_token(const char *raw, struct auth_token_info *t)
 {
 	struct json_object *o;
-	const char *owner, *scope, *expires, *used;
-	int rc = -1;
+	int rc;
 
 	memset(t, 0, sizeof(*t));
-	t->last_used = -1;
 	if ((o = jsonx_parse_record(raw, strlen(raw))) == NULL)
 		return -1;
-	owner = jsonx_get_str(o, "owner");
-	scope = jsonx_get_str(o, "scope");
-	expires = jsonx_get_str(o, "expiresAt");
-	used = jsonx_get_str(o, "lastUsedAt");
-	if (owner != NULL && id_parse(owner, t->owner) && scope != NULL &&
-	    (strcmp(scope, "read") == 0 || strcmp(scope, "write") == 0) &&
-	    expires != NULL && ts_parse(expires, &t->expires) == 0 &&
-	    (used == NULL || ts_parse(used, &t->last_used) == 0)) {
-		t->read_only = strcmp(scope, "read") == 0;
-		rc = 0;
-	}
+	rc = check_fields(o, t);
 	json_object_put(o);
 	return rc;
 }
